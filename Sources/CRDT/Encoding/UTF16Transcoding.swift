@@ -1,0 +1,78 @@
+/// Fast UTF-8 ⇄ UTF-16 transcoding with JavaScript's replacement rules.
+///
+/// Yjs measures strings in UTF-16 code units, while the wire carries UTF-8. These loops avoid
+/// building intermediate `String`s on the hot decode/encode paths.
+enum UTF16Transcoding {
+    /// Appends the UTF-8 encoding of `units` to `out`; lone surrogates become U+FFFD.
+    static func appendUTF8(of units: some Collection<UInt16>, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + units.count)
+        var it = units.makeIterator()
+        var pending: UInt16? = nil
+        while true {
+            let u: UInt16
+            if let p = pending {
+                u = p
+                pending = nil
+            } else if let n = it.next() {
+                u = n
+            } else {
+                break
+            }
+            if u < 0x80 {
+                out.append(UInt8(u))
+            } else if u < 0x800 {
+                out.append(0xC0 | UInt8(u >> 6))
+                out.append(0x80 | UInt8(u & 0x3F))
+            } else if u & 0xFC00 == 0xD800 {
+                // High surrogate: needs a low surrogate next.
+                if let lo = it.next() {
+                    if lo & 0xFC00 == 0xDC00 {
+                        let scalar = 0x10000 + ((UInt32(u) & 0x3FF) << 10) + (UInt32(lo) & 0x3FF)
+                        out.append(0xF0 | UInt8(scalar >> 18))
+                        out.append(0x80 | UInt8((scalar >> 12) & 0x3F))
+                        out.append(0x80 | UInt8((scalar >> 6) & 0x3F))
+                        out.append(0x80 | UInt8(scalar & 0x3F))
+                    } else {
+                        out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                        pending = lo
+                    }
+                } else {
+                    out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                }
+            } else if u & 0xFC00 == 0xDC00 {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            } else {
+                out.append(0xE0 | UInt8(u >> 12))
+                out.append(0x80 | UInt8((u >> 6) & 0x3F))
+                out.append(0x80 | UInt8(u & 0x3F))
+            }
+        }
+    }
+
+    /// Decodes UTF-8 bytes to UTF-16 code units, replacing invalid sequences with U+FFFD
+    /// (one per maximal invalid subpart, as the WHATWG decoder does).
+    static func utf16(fromUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [UInt16] {
+        var out = [UInt16]()
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        let n = bytes.count
+        // ASCII fast path.
+        while i < n {
+            let b = bytes[i]
+            if b >= 0x80 { break }
+            out.append(UInt16(b))
+            i += 1
+        }
+        if i == n { return out }
+        // General path: let the standard library validate and repair.
+        let rest = UnsafeBufferPointer(rebasing: bytes[i...])
+        let s = String(decoding: rest, as: UTF8.self)
+        out.append(contentsOf: s.utf16)
+        return out
+    }
+
+    /// Makes a `String` from UTF-16 code units; lone surrogates become U+FFFD.
+    static func string(from units: some Collection<UInt16>) -> String {
+        String(decoding: units, as: UTF16.self)
+    }
+}
