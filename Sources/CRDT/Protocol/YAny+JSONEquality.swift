@@ -1,7 +1,7 @@
 extension YAny {
     /// JSON equality as JavaScript's `equalityDeep` sees parsed JSON: numbers compare by value
     /// (`1` equals `1.0`), objects ignore key order.
-    func jsonEquals(_ other: YAny) -> Bool {
+    public func jsonEquals(_ other: YAny) -> Bool {
         switch (self, other) {
         case (.array(let a), .array(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.jsonEquals($1) }
