@@ -75,10 +75,11 @@ public struct Awareness: Sendable {
     /// This peer's state, or nil after it was set to nil.
     public var localState: YAny? { states[clientID] }
 
-    /// Sets this peer's state (nil = gone) and bumps its clock. Returns what changed; broadcast
+    /// Sets this peer's state (nil, `.null` or `.undefined` = gone) and bumps its clock. Returns what changed; broadcast
     /// ``encodeUpdate(clients:)`` of ``Changes/all``.
     @discardableResult
     public mutating func setLocalState(_ state: YAny?, now: UInt64) -> Changes {
+        let state = state.flatMap(\.awarenessState)
         let clock = meta[clientID].map { $0.clock + 1 } ?? 0
         let previous = states[clientID]
         if let state { states[clientID] = state } else { states[clientID] = nil }

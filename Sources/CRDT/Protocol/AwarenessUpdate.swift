@@ -15,11 +15,11 @@ public struct AwarenessUpdate: Sendable, Hashable {
         /// The client's state (a JSON value, usually an object), or nil for a removal.
         public var state: YAny?
 
-        /// Creates an entry.
+        /// Creates an entry. A `.null` or `.undefined` state is a removal, like nil.
         public init(clientID: UInt64, clock: UInt64, state: YAny?) {
             self.clientID = clientID
             self.clock = clock
-            self.state = state
+            self.state = state.flatMap(\.awarenessState)
         }
 
         /// The state as the JSON text written on the wire (`null` for a removal).
@@ -83,11 +83,22 @@ public struct AwarenessUpdate: Sendable, Hashable {
             let clock = try decoder.readVarUInt()
             let text = try decoder.readVarString()
             let value: YAny = text.isEmpty ? .null : try YAny(jsonString: text)
-            // `YAny` is ExpressibleByNilLiteral: spell out the optional so `null` becomes a missing state.
-            let state: YAny? = value == .null ? Optional<YAny>.none : Optional(value)
-            entries.append(Entry(clientID: clientID, clock: clock, state: state))
+            entries.append(Entry(clientID: clientID, clock: clock, state: value))
         }
         guard decoder.isAtEnd else { throw CRDTError.badMessage("trailing bytes after the awareness update") }
         return AwarenessUpdate(entries: entries)
+    }
+}
+
+extension YAny {
+    /// The value as an awareness state: nil for `null` and `undefined` (both mean "gone").
+    ///
+    /// `YAny` is `ExpressibleByNilLiteral`, so a `nil` literal where a `YAny` is expected is
+    /// `.null`; awareness treats it as a removal either way.
+    var awarenessState: YAny? {
+        switch self {
+        case .null, .undefined: return nil
+        default: return self
+        }
     }
 }

@@ -113,9 +113,11 @@ class Replica {
 const docs = new Map()
 const awarenesses = new Map()
 
+// Records Yjs' awareness events: `update` (added/updated/removed) and `change` (updated filtered to real changes).
 function changes (a) {
   const log = []
-  a.on('update', ({ added, updated, removed }) => log.push({ added, updated, removed }))
+  a.on('update', ({ added, updated, removed }) => log.push({ event: 'update', added, updated, removed }))
+  a.on('change', ({ added, updated, removed }) => log.push({ event: 'change', added, updated, removed }))
   return log
 }
 
@@ -203,12 +205,19 @@ function handle (req) {
       }
       return { changes: log.splice(0) }
     }
+    case 'aw_remove': {
+      const { a, log } = awarenesses.get(req.doc)
+      fakeNow = req.now
+      log.length = 0
+      awarenessProtocol.removeAwarenessStates(a, req.clients, 'test')
+      return { changes: log.splice(0) }
+    }
     case 'aw_states': {
       const { a } = awarenesses.get(req.doc)
-      const states = {}; const clocks = {}
+      const states = {}; const clocks = {}; const updated = {}
       a.getStates().forEach((s, id) => { states[id] = s })
-      a.meta.forEach((m, id) => { clocks[id] = m.clock })
-      return { states, clocks }
+      a.meta.forEach((m, id) => { clocks[id] = m.clock; updated[id] = m.lastUpdated })
+      return { states, clocks, updated }
     }
   }
   const r = docs.get(req.doc)
