@@ -174,8 +174,9 @@ public struct Lib0Decoder: Sendable {
 
     /// Reads one value in lib0's `any` encoding (all 12 tags).
     ///
-    /// Tag 125 decodes to ``YAny/integer(_:)`` except negative zero, which decodes to
-    /// `.float64(-0.0)` as in JavaScript. Float32 values are widened to ``YAny/float64(_:)``.
+    /// JavaScript has a single number type, so every integral number (tags 125, 124 and 123)
+    /// decodes to ``YAny/integer(_:)`` and other numbers (and negative zero) to ``YAny/float64(_:)``;
+    /// re-encoding follows the JS tag rules either way.
     public mutating func readAny() throws(CRDTError) -> YAny {
         try readAny(depth: 0)
     }
@@ -190,8 +191,8 @@ public struct Lib0Decoder: Sendable {
             if neg && m == 0 { return .float64(-0.0) }
             let v = Int64(m)
             return .integer(neg ? -v : v)
-        case 124: return .float64(Double(try readFloat32()))
-        case 123: return .float64(try readFloat64())
+        case 124: return YAny.number(Double(try readFloat32()))
+        case 123: return YAny.number(try readFloat64())
         case 122: return .bigint(try readBigInt64())
         case 121: return .bool(false)
         case 120: return .bool(true)

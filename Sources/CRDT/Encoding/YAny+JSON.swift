@@ -279,7 +279,7 @@ struct JSONParser {
             return .integer(i)
         }
         guard let d = Double(text) else { throw .invalidJSON }
-        return .float64(d)
+        return YAny.number(d)
     }
 
     mutating func parseHex4() throws(CRDTError) -> UInt16 {

@@ -10,7 +10,8 @@ public enum YAny: Sendable, Hashable {
     case undefined
     /// `null` (tag 126).
     case null
-    /// An integral number (written with tag 125 when |n| ≤ 2^31 − 1, as JS does).
+    /// An integral number (written with tag 125 when |n| ≤ 2^31 − 1, as JS does). Decoded integral
+    /// numbers always use this case, whatever tag carried them.
     case integer(Int64)
     /// A non-integral or very large number (tags 124 and 123).
     case float64(Double)
@@ -29,11 +30,12 @@ public enum YAny: Sendable, Hashable {
 }
 
 extension YAny {
-    /// Builds an object value from key/value pairs, keeping their order.
-    public static func object(_ pairs: KeyValuePairs<String, YAny>) -> YAny {
-        var o = YObject()
-        for (k, v) in pairs { o[k] = v }
-        return .object(o)
+    /// A JavaScript number: `.integer` when integral (and not negative zero), else `.float64`.
+    public static func number(_ d: Double) -> YAny {
+        if d.isFinite, d.rounded(.towardZero) == d, !(d == 0 && d.sign == .minus), d.magnitude < 9.2e18 {
+            return .integer(Int64(d))
+        }
+        return .float64(d)
     }
 
     /// The string payload, if this is a string.
@@ -139,4 +141,11 @@ public struct YObject: Sendable, Hashable, Sequence {
 
     public static func == (lhs: YObject, rhs: YObject) -> Bool { lhs.storage == rhs.storage }
     public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+}
+
+extension YObject: ExpressibleByDictionaryLiteral {
+    public init(dictionaryLiteral elements: (String, YAny)...) {
+        self.init()
+        for (k, v) in elements { self[k] = v }
+    }
 }
