@@ -1,0 +1,114 @@
+import CRDT
+
+/// A transition into a clip from what precedes it on the track.
+///
+/// It covers `[clip.start − inOffset, clip.start − inOffset + duration)`; like OTIO's
+/// transitions it changes no clip's length (its offsets are handles).
+public struct ClipTransition: Sendable, Hashable, Codable {
+    /// `dissolve` (OTIO `SMPTE_Dissolve`) or any other name (OTIO `Custom`).
+    public var kind: String
+    /// Total length in flicks.
+    public var duration: Flicks
+    /// How much of it lies before the cut (OTIO `in_offset`); defaults to half the duration.
+    public var inOffset: Flicks
+
+    /// Creates a transition; `inOffset` defaults to `duration / 2`.
+    public init(kind: String, duration: Flicks, inOffset: Flicks? = nil) {
+        self.kind = kind
+        self.duration = duration
+        self.inOffset = inOffset ?? Flicks(duration.value / 2)
+    }
+
+    init?(yAny: YAny?) {
+        guard let o = yAny?.objectValue, let d = o["duration"]?.flicksValue else { return nil }
+        self.init(kind: o["kind"]?.stringValue ?? "dissolve", duration: d, inOffset: o["inOffset"]?.flicksValue)
+    }
+
+    var yAny: YAny {
+        .object(YObject([("kind", .string(kind)), ("duration", YAny(duration)), ("inOffset", YAny(inOffset))]))
+    }
+}
+
+/// One clip as stored in `clips` (id → map). Times are flicks.
+public struct ClipRecord: Sendable, Hashable, Codable {
+    /// The clip's id.
+    public var id: String
+    /// The id of the track it is on (a move changes only this field).
+    public var track: String
+    /// The id of its asset.
+    public var asset: String
+    /// Where it starts on the timeline.
+    public var start: Flicks
+    /// Its length on the timeline.
+    public var duration: Flicks
+    /// The offset into the asset's media of its first frame (JSON key `in`).
+    public var inPoint: Flicks
+    /// Playback speed (1 = normal); the clip uses `duration × speed` of media.
+    public var speed: Double
+    /// Linear audio gain (1 = unchanged).
+    public var gain: Double
+    /// Opacity, 0…1.
+    public var opacity: Double
+    /// A transition into the clip, if any.
+    public var transitionIn: ClipTransition?
+    /// The display name.
+    public var name: String
+    /// Free metadata (for example OTIO metadata kept on import).
+    public var metadata: JSONObject
+
+    /// The first instant after the clip.
+    public var end: Flicks { start + duration }
+
+    /// How much media the clip uses: `duration × speed`, rounded up to a flick.
+    public var mediaDuration: Flicks {
+        speed == 1 ? duration : Flicks(Int64((Double(duration.value) * speed).rounded(.up)))
+    }
+
+    /// Creates a clip record.
+    public init(
+        id: String, track: String, asset: String, start: Flicks, duration: Flicks, inPoint: Flicks = .zero, speed: Double = 1,
+        gain: Double = 1, opacity: Double = 1, transitionIn: ClipTransition? = nil, name: String = "", metadata: JSONObject = [:]
+    ) {
+        self.id = id
+        self.track = track
+        self.asset = asset
+        self.start = start
+        self.duration = duration
+        self.inPoint = inPoint
+        self.speed = speed
+        self.gain = gain
+        self.opacity = opacity
+        self.transitionIn = transitionIn
+        self.name = name
+        self.metadata = metadata
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, track, asset, start, duration, inPoint = "in", speed, gain, opacity, transitionIn, name, metadata
+    }
+
+    static func parse(id: String, _ o: YObject) -> Result<ClipRecord, EntryProblem> {
+        func problem(_ r: String) -> Result<ClipRecord, EntryProblem> { .failure(EntryProblem(collection: .clips, id: id, reason: r)) }
+        guard let track = o["track"]?.stringValue else { return problem("track is missing") }
+        guard let asset = o["asset"]?.stringValue else { return problem("asset is missing") }
+        guard let start = o["start"]?.flicksValue else { return problem("start is missing or not an integer") }
+        guard let duration = o["duration"]?.flicksValue, duration > .zero else { return problem("duration is missing or not positive") }
+        var metadata: JSONObject = [:]
+        if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m }
+        return .success(
+            ClipRecord(
+                id: id, track: track, asset: asset, start: start, duration: duration, inPoint: o["in"]?.flicksValue ?? .zero,
+                speed: o["speed"]?.doubleValue ?? 1, gain: o["gain"]?.doubleValue ?? 1, opacity: o["opacity"]?.doubleValue ?? 1,
+                transitionIn: ClipTransition(yAny: o["transitionIn"]), name: o["name"]?.stringValue ?? "", metadata: metadata))
+    }
+
+    var fields: [String: YAny] {
+        var f: [String: YAny] = [
+            "track": .string(track), "asset": .string(asset), "start": YAny(start), "duration": YAny(duration), "in": YAny(inPoint),
+            "speed": .float64(speed), "gain": .float64(gain), "opacity": .float64(opacity), "name": .string(name),
+        ]
+        if let transitionIn { f["transitionIn"] = transitionIn.yAny }
+        if !metadata.isEmpty { f["metadata"] = JSONValue.object(metadata).yAny }
+        return f
+    }
+}
