@@ -98,3 +98,18 @@ public final class ProjectDocument {
         try apply([operation], origin: origin)[0]
     }
 }
+
+extension ProjectDocument {
+    /// Creates a new project document holding everything in `view` (its meta, tracks, clips,
+    /// assets and markers), in one transaction. Used by OTIO import and `timeline convert`.
+    public static func create(from view: TimelineView, clientID: UInt64? = nil) -> ProjectDocument {
+        let project = create(view.meta, clientID: clientID)
+        let state = TimelineState(
+            meta: view.meta, tracks: view.tracks.map(\.record), clips: view.tracks.flatMap(\.clips) + view.orphanClips, assets: view.assets,
+            markers: view.markers)
+        project.doc.transact {
+            for w in state.creationWrites { w.perform(on: project.doc) }
+        }
+        return project
+    }
+}

@@ -109,3 +109,27 @@ public struct TimelineState: Sendable, Hashable {
         }
     }
 }
+
+extension TimelineState {
+    /// A state holding exactly these records (for imports and tests).
+    public init(meta: ProjectMeta, tracks: [TrackRecord], clips: [ClipRecord], assets: [AssetRecord], markers: [MarkerRecord]) {
+        var raw: [EntityCollection: [String: YObject]] = [:]
+        func object(_ f: [String: YAny]) -> YObject { YObject(f.keys.sorted().map { ($0, f[$0]!) }) }
+        for t in tracks { raw[.tracks, default: [:]][t.id] = object(t.fields) }
+        for c in clips { raw[.clips, default: [:]][c.id] = object(c.fields) }
+        for a in assets { raw[.assets, default: [:]][a.id] = object(a.fields) }
+        for m in markers { raw[.markers, default: [:]][m.id] = object(m.fields) }
+        let metaFields = meta.fields
+        self.init(metaFields: object(metaFields), raw: raw)
+    }
+
+    /// Every entry as the writes that would create it (meta is not included).
+    var creationWrites: [DocumentWrite] {
+        var out: [DocumentWrite] = []
+        for t in tracks.values.sorted(by: { $0.id < $1.id }) { out.append(.create(.tracks, id: t.id, fields: t.fields)) }
+        for a in assets.values.sorted(by: { $0.id < $1.id }) { out.append(.create(.assets, id: a.id, fields: a.fields)) }
+        for c in clips.values.sorted(by: { $0.id < $1.id }) { out.append(.create(.clips, id: c.id, fields: c.fields)) }
+        for m in markers.values.sorted(by: { $0.id < $1.id }) { out.append(.create(.markers, id: m.id, fields: m.fields)) }
+        return out
+    }
+}

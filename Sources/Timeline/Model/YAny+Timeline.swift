@@ -21,6 +21,20 @@ extension YAny {
     }
 
     init(_ f: Flicks) { self = .integer(f.value) }
+
+    /// The same value with integral doubles as integers (JavaScript has one number type, and a
+    /// replica may read back `1.0` as `1`), so comparisons see no spurious changes.
+    var normalized: YAny {
+        switch self {
+        case .float64(let d):
+            if d.isFinite, d.rounded() == d, abs(d) <= 9_007_199_254_740_991, let i = Int64(exactly: d) { return .integer(i) }
+            return self
+        case .bigint(let i): return .integer(i)
+        case .array(let a): return .array(a.map(\.normalized))
+        case .object(let o): return .object(YObject(o.keys.map { ($0, o[$0]!.normalized) }))
+        default: return self
+        }
+    }
 }
 
 extension JSONValue {

@@ -54,7 +54,7 @@ struct OperationPlanner {
 
     /// Writes the fields that differ between two versions of an entry.
     mutating func emitChanges(_ c: EntityCollection, id: String, old: [String: YAny], new: [String: YAny]) {
-        for key in Set(old.keys).union(new.keys).sorted() where old[key] != new[key] {
+        for key in Set(old.keys).union(new.keys).sorted() where old[key]?.normalized != new[key]?.normalized {
             emit(.set(c, id: id, key: key, value: new[key]))
         }
     }
