@@ -23,14 +23,19 @@ public struct DeleteSet: Hashable, Sendable, CustomStringConvertible {
     /// True if no range is recorded.
     public var isEmpty: Bool { clients.isEmpty }
 
-    /// Adds a range (not merged until ``sortAndMerge()``).
+    /// Adds a range (not merged until ``sortAndMerge()``; a range touching the previous one extends it).
     public mutating func add(client: UInt64, clock: UInt64, length: UInt64) {
         guard length > 0 else { return }
-        if var list = clients[client], let last = list.last, last.end == clock {
-            list[list.count - 1].length &+= length
-            clients[client] = list
+        if let i = clients.index(forKey: client) {
+            // Mutate in place (no copy of the client's array).
+            let n = clients.values[i].count
+            if n > 0 && clients.values[i][n - 1].end == clock {
+                clients.values[i][n - 1].length &+= length
+            } else {
+                clients.values[i].append(Range(clock: clock, length: length))
+            }
         } else {
-            clients[client, default: []].append(Range(clock: clock, length: length))
+            clients[client] = [Range(clock: clock, length: length)]
         }
     }
 

@@ -8,10 +8,10 @@ extension DocStore {
         mergeDeleteSet(ds)
         // Merge what was appended in this transaction.
         for (client, before) in tr.beforeState {
-            guard let ci = clientIndex[client] else { continue }
+            guard let ci = slot(client) else { continue }
             let count = clientStructs[ci].count
             guard count > 1, state(client) != before else { continue }
-            let first = max(findIndex(clientStructs[ci], before) ?? (count - 1), 1)
+            let first = max(findIndex(ci, before) ?? (count - 1), 1)
             var i = clientStructs[ci].count - 1
             while i >= first {
                 i -= 1 + tryMergeWithLefts(ci, i)
@@ -22,7 +22,7 @@ extension DocStore {
         while k >= 0 {
             let id = tr.mergeStructs[k]
             k -= 1
-            guard let ci = clientIndex[id.client], let pos = findIndex(clientStructs[ci], id.clock) else { continue }
+            guard let ci = slot(id.client), let pos = findIndex(ci, id.clock) else { continue }
             if pos + 1 < clientStructs[ci].count {
                 if tryMergeWithLefts(ci, pos + 1) > 1 { continue }
             }
@@ -33,13 +33,15 @@ extension DocStore {
     /// Replaces deleted, un-kept items' content by Deleted markers; children of deleted types become GC.
     mutating func gcDeleteSet(_ ds: DeleteSet) {
         for (client, ranges) in ds.clients {
-            guard let ci = clientIndex[client] else { continue }
+            guard let ci = slot(client) else { continue }
             for r in ranges.reversed() {
-                guard var si = findIndex(clientStructs[ci], r.clock) else { continue }
+                guard var si = findIndex(ci, r.clock) else { continue }
                 while si < clientStructs[ci].count {
                     let idx = clientStructs[ci][si]
                     if items[Int(idx)].id.clock >= r.end { break }
-                    if items[Int(idx)].isDeleted && !items[Int(idx)].isGC && !items[Int(idx)].keep {
+                    if items[Int(idx)].isDeleted && !items[Int(idx)].isGC && !items[Int(idx)].keep
+                        && items[Int(idx)].content.ref != 1
+                    {
                         gcItem(idx, parentCollected: false)
                     }
                     si += 1
@@ -88,11 +90,11 @@ extension DocStore {
     /// Tries to merge the structs of the delete set with their neighbours (right to left).
     mutating func mergeDeleteSet(_ ds: DeleteSet) {
         for (client, ranges) in ds.clients {
-            guard let ci = clientIndex[client] else { continue }
+            guard let ci = slot(client) else { continue }
             for r in ranges.reversed() {
                 let count = clientStructs[ci].count
                 guard count > 0 else { continue }
-                let lastIdx = findIndex(clientStructs[ci], r.end - 1) ?? (count - 1)
+                let lastIdx = findIndex(ci, r.end - 1) ?? (count - 1)
                 var si = min(count - 1, 1 + lastIdx)
                 while si > 0 && items[Int(clientStructs[ci][si])].id.clock >= r.clock {
                     si -= 1 + tryMergeWithLefts(ci, si)
@@ -114,6 +116,7 @@ extension DocStore {
         let merged = pos - i
         if merged > 0 {
             clientStructs[ci].removeSubrange((pos + 1 - merged)...pos)
+            clientClocks[ci].removeSubrange((pos + 1 - merged)...pos)
         }
         return merged
     }

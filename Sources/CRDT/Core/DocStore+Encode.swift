@@ -56,7 +56,7 @@ extension DocStore {
         e.writeVarUInt(UInt64(list.count))
         for (client, ci, clock) in list {
             let structs = clientStructs[ci]
-            let first = findIndex(structs, clock) ?? 0
+            let first = findIndex(ci, clock) ?? 0
             let firstItem = items[Int(structs[first])]
             let startClock = max(clock, firstItem.id.clock)
             e.writeVarUInt(UInt64(structs.count - first))

@@ -1,94 +1,100 @@
 /// Integration of remote structs (spec §4.1–4.6): dependency resolution, YATA conflict resolution,
 /// pending structs and delete sets.
 extension DocStore {
-    /// A per-client queue of decoded structs being integrated.
-    struct Queue {
-        var structs: [DecodedStruct]
-        var i = 0
-    }
-
-    /// Integrates decoded struct runs. Returns what could not be integrated (by client) and the
-    /// clocks whose arrival could unblock it.
-    mutating func integrateStructs(_ input: [UInt64: [DecodedStruct]]) -> (rest: [UInt64: [DecodedStruct]], missing: [UInt64: UInt64]) {
-        var queues: [UInt64: Queue] = [:]
-        queues.reserveCapacity(input.count)
-        for (c, s) in input where !s.isEmpty { queues[c] = Queue(structs: s) }
-        var order = queues.keys.sorted()  // highest client last = taken first
+    /// Integrates decoded struct runs (Yjs `integrateStructs`): highest client first, following
+    /// missing dependencies depth-first with a stack. Returns what could not be integrated (by
+    /// client) and the clocks whose arrival could unblock it.
+    /// `input` is consumed (moved into the queues so they are uniquely owned and can be mutated in place).
+    mutating func integrateStructs(_ input: inout [UInt64: [DecodedStruct]]) -> (rest: [UInt64: [DecodedStruct]], missing: [UInt64: UInt64]) {
+        // Queues sorted by client ascending; the highest client is taken first.
+        let qClients = input.keys.filter { !(input[$0] ?? []).isEmpty }.sorted()
+        var qStructs: [[DecodedStruct]] = []
+        qStructs.reserveCapacity(qClients.count)
+        for c in qClients { qStructs.append(input.removeValue(forKey: c) ?? []) }
+        input = [:]
+        var qPos = [Int](repeating: 0, count: qClients.count)
+        var alive = [Bool](repeating: true, count: qClients.count)
         var rest: [UInt64: [DecodedStruct]] = [:]
         var missing: [UInt64: UInt64] = [:]
-        var stack: [DecodedStruct] = []
-
+        var stack: [(q: Int, i: Int)] = []
+        var lookup: [UInt64: Int] = [:]
+        if qClients.count > 8 {
+            for (q, c) in qClients.enumerated() { lookup[c] = q }
+        }
+        func queueIndex(_ client: UInt64) -> Int? {
+            if qClients.count > 8 { return lookup[client] }
+            for (q, c) in qClients.enumerated() where c == client { return q }
+            return nil
+        }
         func updateMissing(_ client: UInt64, _ clock: UInt64) {
             if let m = missing[client], m <= clock { return }
             missing[client] = clock
         }
-
-        // Next struct from the highest remaining client queue.
-        func nextTarget() -> UInt64? {
-            while let c = order.last {
-                if let q = queues[c], q.i < q.structs.count { return c }
-                order.removeLast()
+        var order = qClients.count - 1
+        func nextTarget() -> Int? {
+            while order >= 0 {
+                if alive[order] && qPos[order] < qStructs[order].count { return order }
+                order -= 1
             }
             return nil
         }
-
-        func takeNext(_ c: UInt64) -> DecodedStruct {
-            let s = queues[c]!.structs[queues[c]!.i]
-            queues[c]!.i += 1
-            return s
-        }
-
         func addStackToRest() {
-            for s in stack {
-                let client = s.id.client
-                if var q = queues[client] {
-                    q.i -= 1
-                    rest[client, default: []].append(contentsOf: q.structs[max(q.i, 0)...])
-                    queues[client] = nil
-                } else {
-                    rest[client, default: []].append(s)
-                }
-                order.removeAll { $0 == client }
+            for (q, i) in stack where alive[q] {
+                rest[qClients[q], default: []].append(contentsOf: qStructs[q][i...])
+                alive[q] = false
+                qStructs[q] = []
             }
             stack.removeAll()
         }
 
         guard var current = nextTarget() else { return (rest, missing) }
-        var head = takeNext(current)
+        var head = (q: current, i: qPos[current])
+        qPos[current] += 1
+        var cachedClient = UInt64.max
+        var cachedState: UInt64 = 0
         while true {
-            if head.kind != .skip {
-                let client = head.id.client
-                let localClock = state(client)
-                if localClock < head.id.clock {
+            if alive[head.q] && qStructs[head.q][head.i].kind != .skip {
+                let client = qClients[head.q]
+                let clock = qStructs[head.q][head.i].id.clock
+                if client != cachedClient {
+                    cachedClient = client
+                    cachedState = state(client)
+                }
+                let localClock = cachedState
+                if localClock < clock {
                     // A gap in this client's clocks: wait for it.
                     stack.append(head)
-                    updateMissing(client, head.id.clock - 1)
+                    updateMissing(client, clock - 1)
                     addStackToRest()
-                } else if localClock >= head.endClock {
+                } else if localClock >= qStructs[head.q][head.i].endClock {
                     // Already known.
-                } else if localClock > head.id.clock {
+                } else if localClock > clock {
                     // Partly known: keep only the new part, then look at it again.
-                    head.dropFirst(localClock - head.id.clock)
+                    qStructs[head.q][head.i].dropFirst(localClock - clock)
                     continue
-                } else if let miss = missingDependency(head) {
+                } else if let miss = missingDependency(q: head.q, i: head.i, in: qStructs) {
                     stack.append(head)
-                    if let q = queues[miss], q.i < q.structs.count {
-                        head = takeNext(miss)
+                    if let mq = queueIndex(miss), alive[mq], qPos[mq] < qStructs[mq].count {
+                        head = (mq, qPos[mq])
+                        qPos[mq] += 1
                         continue
                     }
                     updateMissing(miss, state(miss))
                     addStackToRest()
                 } else {
-                    integrate(head, offset: 0)
+                    integrate(&qStructs[head.q][head.i])
+                    cachedClient = UInt64.max
                 }
             }
             if let s = stack.popLast() {
                 head = s
-            } else if let q = queues[current], q.i < q.structs.count {
-                head = takeNext(current)
+            } else if alive[current] && qPos[current] < qStructs[current].count {
+                head = (current, qPos[current])
+                qPos[current] += 1
             } else if let c = nextTarget() {
                 current = c
-                head = takeNext(c)
+                head = (c, qPos[c])
+                qPos[c] += 1
             } else {
                 break
             }
@@ -100,19 +106,19 @@ extension DocStore {
     }
 
     /// The client of a dependency (origin, right origin, parent) that is not integrated yet.
-    func missingDependency(_ s: DecodedStruct) -> UInt64? {
-        guard s.kind == .item else { return nil }
-        if let o = s.origin, o.client != s.id.client, o.clock >= state(o.client) { return o.client }
-        if let r = s.rightOrigin, r.client != s.id.client, r.clock >= state(r.client) { return r.client }
-        if case .id(let p) = s.parent, p.client != s.id.client, p.clock >= state(p.client) { return p.client }
+    func missingDependency(q: Int, i: Int, in queues: [[DecodedStruct]]) -> UInt64? {
+        guard queues[q][i].kind == .item else { return nil }
+        let client = queues[q][i].id.client
+        if let o = queues[q][i].origin, o.client != client, o.clock >= state(o.client) { return o.client }
+        if let r = queues[q][i].rightOrigin, r.client != client, r.clock >= state(r.client) { return r.client }
+        if case .id(let p) = queues[q][i].parent, p.client != client, p.clock >= state(p.client) { return p.client }
         return nil
     }
 
     /// Integrates one struct whose dependencies are all present (§4.1 step 5 and §4.2).
-    mutating func integrate(_ s: DecodedStruct, offset: UInt64) {
-        var s = s
+    /// The decoded struct's content is moved out (it is not used again).
+    mutating func integrate(_ s: inout DecodedStruct) {
         if s.kind == .gc {
-            if offset > 0 { s.dropFirst(offset) }
             addStruct(allocate(.gc(id: s.id, length: s.length)))
             return
         }
@@ -122,9 +128,6 @@ extension DocStore {
         var parent: Int32 = Item.none
         var parentSub = s.parentSub
         var parentIsGC = false
-        if offset > 0 {
-            s.dropFirst(offset)
-        }
         if let o = s.origin {
             left = getItemCleanEnd(o)
             if left >= 0 { s.origin = items[Int(left)].lastID }
@@ -158,9 +161,11 @@ extension DocStore {
             addStruct(allocate(.gc(id: s.id, length: s.length)))
             return
         }
+        let content = s.content
+        s.content = .deleted(0)
         var item = Item(
             id: s.id, length: s.length, origin: s.origin, rightOrigin: s.rightOrigin, parent: parent,
-            parentSub: parentSub, content: s.content)
+            parentSub: parentSub, content: content)
         item.left = left
         item.right = right
         if !tr.local { types[Int(parent)].markers.removeAll() }
@@ -170,7 +175,7 @@ extension DocStore {
     /// YATA integration of an item whose `left`/`right` are set to its origins' items (§4.2).
     /// Returns the item's arena index.
     @discardableResult
-    mutating func integrateItem(_ newItem: Item) -> Int32 {
+    mutating func integrateItem(_ newItem: consuming Item) -> Int32 {
         var item = newItem
         let parent = item.parent
         let key = item.parentSub
@@ -216,35 +221,41 @@ extension DocStore {
             }
             item.left = left
         }
-        // Link.
-        let idx: Int32
-        if item.left != Item.none {
-            item.right = items[Int(item.left)].right
-            idx = allocate(item)
-            items[Int(item.left)].right = idx
+        // Link. Scalars are read first so that `item` is moved (not copied) into the arena.
+        let itemLeft = item.left
+        var itemRight: Int32
+        if itemLeft != Item.none {
+            itemRight = items[Int(itemLeft)].right
         } else if let k = key {
-            item.right = firstOfKeyChain(parent, k)
-            idx = allocate(item)
+            itemRight = firstOfKeyChain(parent, k)
         } else {
-            item.right = types[Int(parent)].start
-            idx = allocate(item)
+            itemRight = types[Int(parent)].start
+        }
+        item.right = itemRight
+        let visible = item.isVisible
+        let length = item.length
+        let itemID = item.id
+        let idx = allocate(item)
+        if itemLeft != Item.none {
+            items[Int(itemLeft)].right = idx
+        } else if key == nil {
             types[Int(parent)].start = idx
         }
-        if item.right != Item.none {
-            items[Int(item.right)].left = idx
+        if itemRight != Item.none {
+            items[Int(itemRight)].left = idx
         } else if let k = key {
             types[Int(parent)].map[k] = idx
-            if item.left != Item.none { deleteItem(item.left) }
+            if itemLeft != Item.none { deleteItem(itemLeft) }
         }
-        if key == nil && item.isVisible {
-            types[Int(parent)].length += item.length
+        if key == nil && visible {
+            types[Int(parent)].length += length
         }
         addStruct(idx)
         // Content-specific integration.
-        switch item.content {
+        switch items[Int(idx)].content {
         case .deleted(let n):
             items[Int(idx)].flags |= Item.deletedFlag
-            tr.deleteSet.add(client: item.id.client, clock: item.id.clock, length: n)
+            tr.deleteSet.add(client: itemID.client, clock: itemID.clock, length: n)
         case .type(let kind, _):
             types.append(TypeRecord(kind: kind, item: idx, rootName: nil))
             items[Int(idx)].content = .type(kind, index: Int32(types.count - 1))
@@ -255,8 +266,9 @@ extension DocStore {
         default:
             break
         }
+        itemRight = items[Int(idx)].right
         markChanged(parent, key)
-        if isTypeDeleted(parent) || (key != nil && item.right != Item.none) {
+        if isTypeDeleted(parent) || (key != nil && itemRight != Item.none) {
             deleteItem(idx)
         }
         return idx
@@ -312,7 +324,7 @@ extension DocStore {
                 let end = r.end
                 if r.clock < st {
                     if st < end { unapplied.add(client: client, clock: st, length: end - st) }
-                    guard let ci = clientIndex[client], var i = findIndex(clientStructs[ci], r.clock) else { continue }
+                    guard let ci = slot(client), var i = findIndex(ci, r.clock) else { continue }
                     var idx = clientStructs[ci][i]
                     if !items[Int(idx)].isDeleted && !items[Int(idx)].isGC && items[Int(idx)].id.clock < r.clock {
                         _ = splitItem(idx, r.clock - items[Int(idx)].id.clock)

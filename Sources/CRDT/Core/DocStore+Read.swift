@@ -84,7 +84,7 @@ extension DocStore {
             }
             p = items[Int(p)].right
         }
-        return String(decoding: units, as: UTF16.self)
+        return UTF16Transcoding.string(from: units)
     }
 
     /// XML rendering of fragments and elements (Yjs `toString`).

@@ -14,6 +14,8 @@ struct DocStore {
     var clientIDs: [UInt64] = []
     /// Per client, struct indices sorted by clock, contiguous from clock 0.
     var clientStructs: [[Int32]] = []
+    /// Per client, the start clock of each struct in `clientStructs` (compact, for binary search).
+    var clientClocks: [[UInt64]] = []
 
     /// Structs that could not be integrated yet, by client (sorted by clock).
     var pendingStructs: [UInt64: [DecodedStruct]] = [:]
@@ -33,7 +35,7 @@ struct DocStore {
 
     // MARK: arena
 
-    mutating func allocate(_ item: Item) -> Int32 {
+    mutating func allocate(_ item: consuming Item) -> Int32 {
         if let slot = freeItems.popLast() {
             items[Int(slot)] = item
             return slot
@@ -51,9 +53,19 @@ struct DocStore {
 
     // MARK: clients and lookup
 
+    /// The slot of `client` in the per-client arrays (a linear scan beats hashing for a few clients).
+    @inline(__always)
+    func slot(_ client: UInt64) -> Int? {
+        if clientIDs.count <= 8 {
+            for i in 0..<clientIDs.count where clientIDs[i] == client { return i }
+            return nil
+        }
+        return clientIndex[client]
+    }
+
     /// The next expected clock of `client`.
     func state(_ client: UInt64) -> UInt64 {
-        guard let ci = clientIndex[client], let last = clientStructs[ci].last else { return 0 }
+        guard let ci = slot(client), let last = clientStructs[ci].last else { return 0 }
         return items[Int(last)].endClock
     }
 
@@ -66,41 +78,42 @@ struct DocStore {
     }
 
     mutating func clientSlot(_ client: UInt64) -> Int {
-        if let ci = clientIndex[client] { return ci }
+        if let ci = slot(client) { return ci }
         let ci = clientStructs.count
         clientIndex[client] = ci
         clientIDs.append(client)
         clientStructs.append([])
+        clientClocks.append([])
         return ci
     }
 
-    /// Index in `structs` of the struct containing `clock` (interpolated binary search).
-    /// Returns nil if `clock` is not covered.
-    func findIndex(_ structs: [Int32], _ clock: UInt64) -> Int? {
-        var lo = 0
-        var hi = structs.count - 1
-        guard hi >= 0 else { return nil }
-        let lastItem = items[Int(structs[hi])]
-        if clock >= lastItem.endClock { return nil }
-        if clock >= lastItem.id.clock { return hi }
-        // Interpolated first guess: clocks are dense.
-        var mid = Int((Double(clock) / Double(lastItem.endClock)) * Double(hi))
-        while lo <= hi {
-            let s = items[Int(structs[mid])]
-            if s.id.clock <= clock {
-                if clock < s.endClock { return mid }
-                lo = mid + 1
-            } else {
-                hi = mid - 1
+    /// Index in client slot `ci`'s list of the struct containing `clock`, or nil if not covered.
+    func findIndex(_ ci: Int, _ clock: UInt64) -> Int? {
+        clientClocks[ci].withUnsafeBufferPointer { starts -> Int? in
+            let n = starts.count
+            guard n > 0 else { return nil }
+            if clock >= starts[n - 1] {
+                return clock < items[Int(clientStructs[ci][n - 1])].endClock ? n - 1 : nil
             }
-            mid = (lo + hi) / 2
+            // Invariant: starts[lo] <= clock < starts[hi].
+            var lo = 0
+            var hi = n - 1
+            guard starts[0] <= clock else { return nil }
+            // Interpolated first probe: clocks are dense.
+            let span = Double(starts[hi] - starts[lo])
+            var mid = Int(Double(clock - starts[lo]) / span * Double(hi - lo))
+            while hi - lo > 1 {
+                if mid <= lo || mid >= hi { mid = (lo + hi) >> 1 }
+                if starts[mid] <= clock { lo = mid } else { hi = mid }
+                mid = (lo + hi) >> 1
+            }
+            return lo
         }
-        return nil
     }
 
     /// The struct containing `id` (no splitting), or -1.
     func find(_ id: ID) -> Int32 {
-        guard let ci = clientIndex[id.client], let i = findIndex(clientStructs[ci], id.clock) else { return Item.none }
+        guard let ci = slot(id.client), let i = findIndex(ci, id.clock) else { return Item.none }
         return clientStructs[ci][i]
     }
 
@@ -110,6 +123,7 @@ struct DocStore {
         let ci = clientSlot(client)
         noteBeforeState(client)
         clientStructs[ci].append(idx)
+        clientClocks[ci].append(items[Int(idx)].id.clock)
     }
 
     // MARK: splitting
@@ -134,8 +148,9 @@ struct DocStore {
         items[i].right = ridx
         items[i].length = diff
         // Insert after idx in the client list.
-        if let ci = clientIndex[rid.client], let pos = findIndex(clientStructs[ci], lid.clock) {
+        if let ci = slot(rid.client), let pos = findIndex(ci, lid.clock) {
             clientStructs[ci].insert(ridx, at: pos + 1)
+            clientClocks[ci].insert(rid.clock, at: pos + 1)
         }
         tr.mergeStructs.append(rid)
         if let key = parentSub, oldRight == Item.none, parent >= 0 {

@@ -125,10 +125,10 @@ public final class YDoc {
     ///   - origin: passed to update observers.
     /// - Throws: ``CRDTError`` if the update is malformed.
     public func applyUpdate(_ update: [UInt8], origin: AnyHashable? = nil) throws(CRDTError) {
-        let decoded = try DecodedUpdate(v1: update)
+        var decoded = try DecodedUpdate(v1: update)
         begin(origin: origin, local: false)
         store.tr.local = false
-        store.applyDecoded(decoded)
+        store.applyDecoded(&decoded)
         commit()
     }
 
@@ -183,16 +183,23 @@ extension DocStore {
     var hasPending: Bool { !pendingStructs.isEmpty || !pendingDeletes.isEmpty }
 
     /// Integrates a decoded update (§4 pseudocode), keeping what cannot be applied as pending.
-    mutating func applyDecoded(_ update: DecodedUpdate) {
+    /// `update`'s struct arrays are consumed.
+    mutating func applyDecoded(_ update: inout DecodedUpdate) {
         var input: [UInt64: [DecodedStruct]] = [:]
-        for (client, structs) in update.clients {
-            if let existing = input[client] {
+        var total = 0
+        for (_, structs) in update.clients { total += structs.count }
+        if items.capacity < items.count + total { items.reserveCapacity(items.count + total) }
+        for k in update.clients.indices {
+            let client = update.clients[k].client
+            var structs: [DecodedStruct] = []
+            swap(&structs, &update.clients[k].structs)
+            if let existing = input.removeValue(forKey: client) {
                 input[client] = (existing + structs).sorted { $0.id.clock < $1.id.clock }
             } else {
                 input[client] = structs
             }
         }
-        let (rest, missing) = integrateStructs(input)
+        let (rest, missing) = integrateStructs(&input)
         if !rest.isEmpty { mergeIntoPending(rest, missing) }
         var retry = !pendingStructs.isEmpty && pendingMissing.contains { state($0.key) > $0.value }
         let dsRest = applyDeleteSet(update.deleteSet)
@@ -206,10 +213,10 @@ extension DocStore {
         }
         while retry {
             retry = false
-            let p = pendingStructs
-            pendingStructs = [:]
+            var p: [UInt64: [DecodedStruct]] = [:]
+            swap(&p, &pendingStructs)
             pendingMissing = [:]
-            let (rest2, missing2) = integrateStructs(p)
+            let (rest2, missing2) = integrateStructs(&p)
             pendingStructs = rest2
             pendingMissing = missing2
             if !pendingDeletes.isEmpty {

@@ -5,6 +5,68 @@
 enum UTF16Transcoding {
     /// Appends the UTF-8 encoding of `units` to `out`; lone surrogates become U+FFFD.
     static func appendUTF8(of units: some Collection<UInt16>, to out: inout [UInt8]) {
+        if let done = units.withContiguousStorageIfAvailable({ buf -> Bool in
+            appendUTF8(buffer: buf, to: &out)
+            return true
+        }), done {
+            return
+        }
+        appendUTF8Generic(of: units, to: &out)
+    }
+
+    /// Fast path over contiguous storage: writes into uninitialised capacity (3 bytes per unit at most).
+    static func appendUTF8(buffer src: UnsafeBufferPointer<UInt16>, to out: inout [UInt8]) {
+        let n = src.count
+        if n == 0 { return }
+        let base = out.count
+        let worst = n * 3
+        var written = 0
+        out.append(contentsOf: repeatElement(0, count: worst))
+        out.withUnsafeMutableBufferPointer { dstAll in
+            let dst = UnsafeMutableBufferPointer(rebasing: dstAll[base...])
+            var i = 0
+            var o = 0
+            while i < n {
+                let u = src[i]
+                if u < 0x80 {
+                    dst[o] = UInt8(u)
+                    o += 1
+                    i += 1
+                } else if u < 0x800 {
+                    dst[o] = 0xC0 | UInt8(u >> 6)
+                    dst[o + 1] = 0x80 | UInt8(u & 0x3F)
+                    o += 2
+                    i += 1
+                } else if u & 0xF800 == 0xD800 {
+                    if u & 0xFC00 == 0xD800, i + 1 < n, src[i + 1] & 0xFC00 == 0xDC00 {
+                        let scalar = 0x10000 + ((UInt32(u) & 0x3FF) << 10) + (UInt32(src[i + 1]) & 0x3FF)
+                        dst[o] = 0xF0 | UInt8(scalar >> 18)
+                        dst[o + 1] = 0x80 | UInt8((scalar >> 12) & 0x3F)
+                        dst[o + 2] = 0x80 | UInt8((scalar >> 6) & 0x3F)
+                        dst[o + 3] = 0x80 | UInt8(scalar & 0x3F)
+                        o += 4
+                        i += 2
+                    } else {
+                        dst[o] = 0xEF
+                        dst[o + 1] = 0xBF
+                        dst[o + 2] = 0xBD
+                        o += 3
+                        i += 1
+                    }
+                } else {
+                    dst[o] = 0xE0 | UInt8(u >> 12)
+                    dst[o + 1] = 0x80 | UInt8((u >> 6) & 0x3F)
+                    dst[o + 2] = 0x80 | UInt8(u & 0x3F)
+                    o += 3
+                    i += 1
+                }
+            }
+            written = o
+        }
+        out.removeLast(worst - written)
+    }
+
+    static func appendUTF8Generic(of units: some Collection<UInt16>, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + units.count)
         var it = units.makeIterator()
         var pending: UInt16? = nil
@@ -71,8 +133,11 @@ enum UTF16Transcoding {
         return out
     }
 
-    /// Makes a `String` from UTF-16 code units; lone surrogates become U+FFFD.
+    /// Makes a `String` from UTF-16 code units; lone surrogates become U+FFFD. Transcodes to
+    /// UTF-8 first: the standard library's UTF-8 path is much faster than its UTF-16 one.
     static func string(from units: some Collection<UInt16>) -> String {
-        String(decoding: units, as: UTF16.self)
+        var bytes: [UInt8] = []
+        appendUTF8(of: units, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
