@@ -1,0 +1,32 @@
+# EditBay: the two commands of the README, and the benchmarks.
+#   make run    install what the server needs, build in release mode, start it on its embedded defaults
+#   make test   install what the tests need, start a throwaway PostgreSQL, run the whole suite, remove it
+SWIFT ?= swift
+SERVE_ARGS ?=
+
+.PHONY: run test build deps-run deps-test bench-crdt clean-data
+
+run: deps-run
+	$(SWIFT) build -c release --product editbay
+	./.build/release/editbay serve $(SERVE_ARGS)
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	scripts/with-test-postgres.sh $(SWIFT) test --skip-build
+
+build:
+	$(SWIFT) build
+
+deps-run:
+	scripts/install-deps.sh run
+
+deps-test:
+	scripts/install-deps.sh test
+
+# CRDT benchmark on the automerge-paper editing trace (release mode; prints one JSON line).
+bench-crdt:
+	$(SWIFT) run -c release CRDTBenchmark $(TRACE)
+
+# Removes the default data directory (embedded database, secret, media) of `make run`.
+clean-data:
+	rm -rf .editbay

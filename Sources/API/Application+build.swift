@@ -1,0 +1,124 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+import Storage
+
+/// What the HTTP application needs from the outside: the database, its configuration and its metrics.
+public struct ApplicationDependencies: Sendable {
+    public var configuration: ServerConfiguration
+    /// The running database (its `PostgresClient` is added to the application's services).
+    public var database: Database
+    /// The JWT secret to sign access tokens with (at least 32 bytes).
+    public var jwtSecret: String
+    /// The registry `GET /metrics` renders.
+    public var metrics: PrometheusCollectorRegistry
+    public var logger: Logger
+    /// Called once the server listens, with the bound address.
+    public var onServerRunning: @Sendable (SocketAddress?) async -> Void
+
+    public init(
+        configuration: ServerConfiguration,
+        database: Database,
+        jwtSecret: String,
+        metrics: PrometheusCollectorRegistry,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (SocketAddress?) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.jwtSecret = jwtSecret
+        self.metrics = metrics
+        self.logger = logger
+        self.onServerRunning = onServerRunning
+    }
+}
+
+/// Builds the EditBay HTTP application: routes, middleware, and the database client as a service.
+/// Migrations run before the server binds its port.
+public func buildApplication(_ dependencies: ApplicationDependencies) async throws -> some ApplicationProtocol {
+    let configuration = dependencies.configuration
+    let database = dependencies.database
+    let tokens = await TokenService(
+        secret: dependencies.jwtSecret,
+        accessTokenLifetime: configuration.accessTokenLifetime,
+        refreshTokenLifetime: configuration.refreshTokenLifetime
+    )
+    let router = buildRouter(
+        database: database,
+        tokens: tokens,
+        configuration: configuration,
+        metrics: dependencies.metrics
+    )
+    var app = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "EditBay"
+        ),
+        services: [database.client],
+        onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress) },
+        logger: dependencies.logger
+    )
+    app.beforeServerStarts {
+        try await Migrator(client: database.client, logger: dependencies.logger).migrate()
+    }
+    return app
+}
+
+/// The router with every route and middleware; separate from the application so tests can inspect it.
+func buildRouter(
+    database: Database,
+    tokens: TokenService,
+    configuration: ServerConfiguration,
+    metrics: PrometheusCollectorRegistry
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        LogRequestsMiddleware(.info)
+        MetricsMiddleware()
+        CORSPolicyMiddleware(origins: configuration.corsOrigins)
+        ErrorEnvelopeMiddleware()
+    }
+    router.get("health") { _, context -> Response in
+        do {
+            try await database.ping()
+            return try JSONCoding.response(["status": "ok", "database": "ok"])
+        } catch {
+            context.logger.error("health check: database unreachable", metadata: ["error": "\(String(reflecting: error))"])
+            var response = try JSONCoding.response(["status": "error", "database": "unreachable"])
+            response.status = .serviceUnavailable
+            return response
+        }
+    }
+    router.get("metrics") { _, _ -> Response in
+        Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.emitToString()))
+        )
+    }
+
+    let api = router.group("api")
+    let authenticated = api.group().add(middleware: AuthMiddleware(tokens: tokens))
+    let auth = AuthController(
+        database: database,
+        tokens: tokens,
+        passwords: PasswordHasher(cost: configuration.bcryptCost),
+        rateLimiter: LoginRateLimiter(
+            perEmail: configuration.loginAttemptsPerEmail,
+            perIP: configuration.loginAttemptsPerIP,
+            window: TimeInterval(configuration.loginWindow)
+        )
+    )
+    auth.addRoutes(to: api.group("auth"), authenticated: authenticated.group("auth"))
+    let projectsGroup = authenticated.group("projects")
+    let projects = ProjectController(database: database)
+    projects.addRoutes(to: projectsGroup)
+    MemberController(database: database, projects: projects).addRoutes(to: projectsGroup)
+    return router
+}

@@ -1,0 +1,88 @@
+import Foundation
+
+/// The built `editbay` binary, run as a child process the way a user runs it.
+final class ServerProcess: @unchecked Sendable {  // Mutable state is only touched under `lock`.
+    let process = Process()
+    private let lock = NSLock()
+    private var output = ""
+    private let pipe = Pipe()
+
+    /// The binary next to the test bundle (`swift build` puts both in the same directory), or `EDITBAY_BINARY`.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["EDITBAY_BINARY"] { return path }
+        let directory = Bundle.main.executableURL?.deletingLastPathComponent()
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        var candidate = directory
+        // Inside an .xctest bundle on some layouts the binary sits one or more levels up.
+        for _ in 0..<4 {
+            let path = candidate.appendingPathComponent("editbay").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+            candidate = candidate.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("editbay").path
+    }
+
+    init(arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "DATABASE_URL")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = pipe
+        process.standardError = pipe
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.withLock { self.output += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+    }
+
+    var log: String { lock.withLock { output } }
+
+    /// Waits until the server prints its URL; returns the port.
+    func waitForPort(timeout: Duration = .seconds(120)) async throws -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let range = log.range(of: #"listening on http://[^:]+:(\d+)"#, options: .regularExpression) {
+                let line = String(log[range])
+                if let port = line.split(separator: ":").last.flatMap({ Int($0) }) { return port }
+            }
+            guard process.isRunning else { throw Failure("the server exited early (status \(process.terminationStatus)):\n\(log)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure("the server did not start in time:\n\(log)")
+    }
+
+    /// Waits for the process to exit by itself; returns the exit status.
+    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else { throw Failure("the command did not finish in time:\n\(log)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(100))  // let the output handler drain the pipe
+        return process.terminationStatus
+    }
+
+    /// Sends SIGTERM and waits for a clean exit; returns the exit status.
+    func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
+        process.terminate()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(process.processIdentifier, SIGKILL)
+                throw Failure("the server did not stop in time:\n\(log)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        pipe.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+        init(_ description: String) { self.description = description }
+    }
+}

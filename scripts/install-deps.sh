@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what `make run` (argument "run") or `make test` (argument "test") needs and is missing:
+# Debian packages through apt-get, test-only Python tools through pip. Safe to run again: it only
+# installs what is not there.
+set -euo pipefail
+mode="${1:-run}"
+
+debs=(postgresql pkg-config)
+if [ "$mode" = "test" ]; then
+  debs+=(nodejs node-yjs node-y-protocols node-lib0)
+fi
+
+missing=()
+for pkg in "${debs[@]}"; do
+  # nodejs may come from another Debian repository; any working node satisfies it.
+  if [ "$pkg" = nodejs ] && command -v node >/dev/null 2>&1; then continue; fi
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [ "$mode" = "test" ]; then
+  python3 - <<'PY' 2>/dev/null || { echo "Installing Python test tools"; python3 -m pip install --quiet --disable-pip-version-check pycrdt==0.14.13; }
+import importlib.metadata as m, sys
+sys.exit(0 if m.version("pycrdt") == "0.14.13" else 1)
+PY
+fi
