@@ -7,8 +7,8 @@
 //   edits            number of patches
 //   local_apply_s    every patch as its own transaction on a YText (no update observer)
 //   local_apply_with_updates_s  the same with an update observer capturing each transaction's update
-//   encode_ms        encodeStateAsUpdate of the whole final state (median of 5)
-//   decode_ms        apply that state to an empty document and read the text back (median of 5)
+//   encode_ms        encodeStateAsUpdate of the whole final state (median of 5, CRDT_BENCH_REPEAT)
+//   decode_ms        apply that state to an empty document and read the text back (median of 5, CRDT_BENCH_REPEAT)
 //   doc_bytes        size of the encoded state
 //   remote_apply_s   apply the per-edit updates one by one to a new document, as a server receives them
 //   peak_rss_mb      VmHWM from /proc/self/status
@@ -83,6 +83,9 @@ func replay(_ trace: Trace, on doc: YDoc) throws -> Double {
 }
 
 let path = CommandLine.arguments.dropFirst().first ?? "/work/shared/traces/automerge-paper.json.gz"
+/// How often encode and decode run (median reported); raise it to profile them
+/// (e.g. `CRDT_BENCH_REPEAT=200 perf record -g .build/release/CRDTBenchmark`).
+let repeats = max(1, ProcessInfo.processInfo.environment["CRDT_BENCH_REPEAT"].flatMap(Int.init) ?? 5)
 let trace = loadTrace(path)
 
 /// Replays the trace with an update observer and returns the per-transaction updates (what a
@@ -109,13 +112,13 @@ do {
     // 3. Encode and decode the whole state.
     var state: [UInt8] = []
     var encodeTimes: [Double] = []
-    for _ in 0..<5 {
+    for _ in 0..<repeats {
         let t0 = now()
         state = local.encodeStateAsUpdate()
         encodeTimes.append(now() - t0)
     }
     var decodeTimes: [Double] = []
-    for _ in 0..<5 {
+    for _ in 0..<repeats {
         let t0 = now()
         let fresh = YDoc(clientID: 2)
         try fresh.applyUpdate(state)
