@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value, used for free-form metadata (OTIO `metadata`, unknown OTIO objects kept on
 /// import) so it round-trips untouched.
 public enum JSONValue: Sendable, Hashable, Codable {
@@ -73,6 +75,20 @@ public enum JSONValue: Sendable, Hashable, Codable {
         case .double(let d): d.isFinite && d.rounded() == d ? Int64(exactly: d) : nil
         default: nil
         }
+    }
+}
+
+extension JSONValue {
+    /// The JSON form of any encodable value (nil if it cannot be encoded).
+    init?<T: Encodable>(encoding value: T) {
+        guard let data = try? JSONEncoder().encode(value), let v = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        self = v
+    }
+
+    /// Decodes a value from this JSON (nil if it does not fit).
+    func decoded<T: Decodable>(as type: T.Type) -> T? {
+        guard let data = try? JSONEncoder().encode(self) else { return nil }
+        return try? JSONDecoder().decode(T.self, from: data)
     }
 }
 

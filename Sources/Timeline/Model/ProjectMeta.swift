@@ -17,15 +17,20 @@ public struct ProjectMeta: Sendable, Hashable, Codable {
     public var height: Int64
     /// Audio sample rate in Hz.
     public var sampleRate: Int64
+    /// Free metadata (for example an imported OTIO timeline's metadata).
+    public var metadata: JSONObject
 
     /// Creates project settings (defaults: 1920×1080 at 24 fps, 48 kHz).
-    public init(name: String, rate: FrameRate = .fps24, width: Int64 = 1920, height: Int64 = 1080, sampleRate: Int64 = 48_000) {
+    public init(
+        name: String, rate: FrameRate = .fps24, width: Int64 = 1920, height: Int64 = 1080, sampleRate: Int64 = 48_000, metadata: JSONObject = [:]
+    ) {
         self.schema = Self.currentSchema
         self.name = name
         self.rate = rate
         self.width = width
         self.height = height
         self.sampleRate = sampleRate
+        self.metadata = metadata
     }
 
     /// Reads `meta`; missing optional fields take the defaults.
@@ -41,12 +46,15 @@ public struct ProjectMeta: Sendable, Hashable, Codable {
         width = o["width"]?.int64Value ?? 1920
         height = o["height"]?.int64Value ?? 1080
         sampleRate = o["sampleRate"]?.int64Value ?? 48_000
+        if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m } else { metadata = [:] }
     }
 
     var fields: [String: YAny] {
-        [
+        var f: [String: YAny] = [
             "schema": .integer(schema), "name": .string(name), "rate": rate.yAny, "width": .integer(width),
             "height": .integer(height), "sampleRate": .integer(sampleRate),
         ]
+        if !metadata.isEmpty { f["metadata"] = JSONValue.object(metadata).yAny }
+        return f
     }
 }

@@ -24,9 +24,14 @@ public struct TrackRecord: Sendable, Hashable, Codable {
     public var hidden: Bool
     /// Locked (edits to it and its clips are refused).
     public var locked: Bool
+    /// Free metadata (for example what an OTIO import could not map: unknown items, gap metadata).
+    public var metadata: JSONObject
 
     /// Creates a track record.
-    public init(id: String, kind: TrackKind, name: String, order: String, muted: Bool = false, hidden: Bool = false, locked: Bool = false) {
+    public init(
+        id: String, kind: TrackKind, name: String, order: String, muted: Bool = false, hidden: Bool = false, locked: Bool = false,
+        metadata: JSONObject = [:]
+    ) {
         self.id = id
         self.kind = kind
         self.name = name
@@ -34,6 +39,7 @@ public struct TrackRecord: Sendable, Hashable, Codable {
         self.muted = muted
         self.hidden = hidden
         self.locked = locked
+        self.metadata = metadata
     }
 
     /// Parses stored fields; nil (with a reason) if `kind` is missing or unknown.
@@ -41,13 +47,21 @@ public struct TrackRecord: Sendable, Hashable, Codable {
         guard let k = o["kind"]?.stringValue, let kind = TrackKind(rawValue: k) else {
             return .failure(EntryProblem(collection: .tracks, id: id, reason: "kind is missing or unknown"))
         }
+        var metadata: JSONObject = [:]
+        if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m }
         return .success(
             TrackRecord(
                 id: id, kind: kind, name: o["name"]?.stringValue ?? "", order: o["order"]?.stringValue ?? "",
-                muted: o["muted"]?.boolValue ?? false, hidden: o["hidden"]?.boolValue ?? false, locked: o["locked"]?.boolValue ?? false))
+                muted: o["muted"]?.boolValue ?? false, hidden: o["hidden"]?.boolValue ?? false, locked: o["locked"]?.boolValue ?? false,
+                metadata: metadata))
     }
 
     var fields: [String: YAny] {
-        ["kind": .string(kind.rawValue), "name": .string(name), "order": .string(order), "muted": .bool(muted), "hidden": .bool(hidden), "locked": .bool(locked)]
+        var f: [String: YAny] = [
+            "kind": .string(kind.rawValue), "name": .string(name), "order": .string(order), "muted": .bool(muted), "hidden": .bool(hidden),
+            "locked": .bool(locked),
+        ]
+        if !metadata.isEmpty { f["metadata"] = JSONValue.object(metadata).yAny }
+        return f
     }
 }

@@ -1,0 +1,197 @@
+import CRDT
+import Foundation
+import Testing
+import Timeline
+
+/// Import and export against the real `opentimelineio` library: ranges per item must match what
+/// the library computes, before and after a trip through an EditBay project document.
+@Suite struct OTIOInterchangeTests {
+    let f = Fixture.f
+
+    /// One track child as the library reports it, reduced to what must survive a round trip.
+    struct Item: Equatable, CustomStringConvertible {
+        let schema: String
+        let name: String
+        let start: Flicks
+        let duration: Flicks
+        let trimmedStart: Flicks?
+        var description: String { "\(schema) \(name) [\(start) +\(duration)) trim \(trimmedStart.map(\.description) ?? "-")" }
+    }
+
+    static func items(_ t: OTIOPython.Report.Track) throws -> [Item] {
+        try t.children.map { c in
+            let (s, d) = try c.range_in_parent.flicks()
+            // Gap names are not kept; the trimmed start of a gap carries no meaning.
+            return Item(
+                schema: c.schema, name: c.schema == "Gap" ? "" : c.name, start: s, duration: d,
+                trimmedStart: c.schema == "Clip" ? try c.trimmed_range?.start.flicks() : nil)
+        }
+    }
+
+    static func markerTimes(_ r: OTIOPython.Report) throws -> [String: Flicks] {
+        var out: [String: Flicks] = [:]
+        for m in r.markers { out[m.name] = try m.range.start.flicks() }
+        for t in r.tracks {
+            for c in t.children {
+                guard let ms = c.markers, let trimmed = c.trimmed_range else { continue }
+                let start = try c.range_in_parent.start.flicks()
+                for m in ms { out[m.name] = start + (try m.range.start.flicks()) - (try trimmed.start.flicks()) }
+            }
+        }
+        return out
+    }
+
+    @Test(arguments: [FrameRate.fps24, .fps25, .fps29_97])
+    func libraryTimelinesImportAndExportWithTheSameRanges(rate: FrameRate) throws {
+        let file = try OTIOPython.build(rate: rate)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let original = try OTIOPython.ranges(of: file)
+        let project = try ProjectDocument.importOTIO(try OTIOTimeline(jsonData: Data(contentsOf: file)), makeID: Fixture.counter())
+        let view = try project.view()
+        #expect(view.meta.rate == rate)
+        #expect(view.tracks.map(\.record.name) == original.tracks.map(\.name))
+        #expect(view.tracks.map(\.record.kind.rawValue) == original.tracks.map { $0.kind?.lowercased() ?? "" })
+        #expect(view.conflicts.isEmpty)
+        // Each clip sits where the library puts it.
+        for (t, expected) in zip(view.tracks, original.tracks) {
+            let clips = expected.children.filter { $0.schema == "Clip" }
+            #expect(t.clips.map(\.name) == clips.map(\.name))
+            for (c, e) in zip(t.clips, clips) {
+                #expect(c.start == (try e.range_in_parent.start.flicks()), "\(c.name)")
+                #expect(c.duration == (try e.range_in_parent.duration.flicks()), "\(c.name)")
+            }
+        }
+        #expect(view.duration == (try original.duration.flicks()))
+        // The transition became b's transitionIn (5 frames before the cut, 7 after).
+        let b = try #require(view.tracks[0].clips.first { $0.name == "b" })
+        #expect(b.transitionIn == ClipTransition(kind: "dissolve", duration: try Flicks(frames: 12, rate: rate), inOffset: try Flicks(frames: 5, rate: rate)))
+        // Markers (on the stack and on clip a) land at their timeline times.
+        let markerTimes = try Self.markerTimes(original)
+        #expect(Dictionary(uniqueKeysWithValues: view.markers.map { ($0.label, $0.time) }) == markerTimes)
+        #expect(view.markers.first { $0.label == "note" }?.color == "green")
+        // References became assets.
+        #expect(view.assets.first { $0.uri == "file:///media/a.mov" }?.duration == (try Flicks(frames: 500, rate: rate)))
+        #expect(view.assets.first { $0.name == "c.mov" }?.status == .missing)
+        #expect(view.assets.first { $0.origin["type"] == .string("generator") }?.origin["kind"] == .string("SolidColor"))
+        #expect(view.meta.metadata["collab"] == .object(["revision": .integer(3)]))
+
+        // Export and let the library compute the ranges again.
+        let out = try OTIOPython.temporaryFile(try view.otioTimeline().jsonData())
+        defer { try? FileManager.default.removeItem(at: out) }
+        let again = try OTIOPython.ranges(of: out)
+        #expect(again.tracks.count == original.tracks.count)
+        for (a, e) in zip(again.tracks, original.tracks) {
+            let ours = try Self.items(a)
+            let theirs = try Self.items(e)
+            #expect(ours == theirs, "track \(e.name): \(ours) vs \(theirs)")
+            #expect(a.kind == e.kind)
+        }
+        #expect(try again.duration.flicks() == (try original.duration.flicks()))
+        #expect(try Self.markerTimes(again) == markerTimes)
+        #expect(again.tracks[0].children.first { $0.name == "a" }?.target_url == "file:///media/a.mov")
+        #expect(again.tracks[1].children.first { $0.name == "title" }?.reference == "GeneratorReference")
+        #expect(again.tracks[0].children.first { $0.name == "c" }?.reference == "MissingReference")
+    }
+
+    @Test func exampleFixtureRoundTrips() throws {
+        let file = OTIOModelTests.example
+        let original = try OTIOPython.ranges(of: file)
+        let project = try ProjectDocument.importOTIO(try OTIOTimeline(jsonData: Data(contentsOf: file)))
+        let view = try project.view()
+        // The ai_fill gap's metadata is kept on its track.
+        let kept = view.tracks[0].record.metadata["otio"]?.objectValue?["items"]?.arrayValue?.first?.objectValue
+        #expect(kept?["metadata"]?.objectValue?["ai_fill"] == .object(["prompt": .string("sunset b-roll")]))
+        #expect(kept?["start"] == .integer(f(96).value))
+        // The gap after shot2 is open time after the track's last clip.
+        #expect(view.gap(containing: f(100), onTrack: view.tracks[0].id)?.start == f(96))
+        let out = try OTIOPython.temporaryFile(try view.otioTimeline().jsonData())
+        defer { try? FileManager.default.removeItem(at: out) }
+        let again = try OTIOPython.ranges(of: out)
+        // The trailing gap is not part of an EditBay track; every clip and the transition keep their ranges.
+        for (a, e) in zip(again.tracks, original.tracks) {
+            var expected = try Self.items(e)
+            if expected.last?.schema == "Gap" { expected.removeLast() }
+            let ours = try Self.items(a)
+            #expect(ours == expected, "track \(e.name): \(ours) vs \(expected)")
+        }
+    }
+
+    @Test func editBayProjectsExportLoadableOTIOAndComeBackUnchanged() throws {
+        let p = try Fixture.project()
+        try p.apply([
+            .addClip(AddClip(id: "a", track: "v1", asset: "vid", start: f(10), duration: f(48), inPoint: f(5), name: "A")),
+            .addClip(AddClip(id: "b", track: "v1", asset: "vid", start: f(58), duration: f(20), name: "B")),
+            .setClip(SetClip(clip: "b", gain: 0.5, opacity: 0.75, speed: 2, transitionIn: ClipTransition(kind: "dissolve", duration: f(6), inOffset: f(2)))),
+            .addClip(AddClip(id: "s", track: "a1", asset: "snd", start: f(0), duration: f(100), name: "S")),
+            .addClip(AddClip(id: "i", track: "v2", asset: "img", start: f(30), duration: f(30), name: "I")),
+            .addMarker(AddMarker(id: "m", time: f(12), label: "look", color: "teal")),
+            .updateTrack(UpdateTrack(track: "a1", muted: true)),
+        ])
+        // A concurrent edit left an overlap and an orphan: export keeps both.
+        let other = ProjectDocument(doc: YDoc(clientID: 2))
+        try other.doc.applyUpdate(p.doc.encodeStateAsUpdate())
+        try p.apply(.moveClip(MoveClip(clip: "a", start: f(0))))
+        try other.apply(.addClip(AddClip(id: "o", track: "v1", asset: "vid", start: f(0), duration: f(10), name: "O")))
+        try p.apply(.removeTrack(RemoveTrack(track: "v2")))
+        try other.apply(.addClip(AddClip(id: "lost", track: "v2", asset: "vid", start: f(0), duration: f(10), name: "L")))
+        try p.doc.applyUpdate(other.doc.encodeStateAsUpdate())
+        let view = try p.view()
+        #expect(view.conflicts.map(\.kind) == [.overlap, .missingTrack])
+
+        let tl = view.otioTimeline()
+        let file = try OTIOPython.temporaryFile(try tl.jsonData())
+        defer { try? FileManager.default.removeItem(at: file) }
+        let report = try OTIOPython.ranges(of: file)
+        try OTIOModelTests.expectSameRanges(tl, report)
+        #expect(report.tracks.map(\.name) == ["V1", "V1 (overlap 1)", "A1", "Orphaned clips of v2"])
+        let b = try #require(report.tracks[0].children.first { $0.name == "B" })
+        #expect(try b.range_in_parent.flicks() == (f(58), f(20)))
+        let transition = try #require(report.tracks[0].children.first { $0.schema == "Transition" })
+        #expect(try transition.range_in_parent.flicks() == (f(56), f(6)))
+
+        let back = try ProjectDocument.importOTIO(try OTIOTimeline(jsonData: Data(contentsOf: file)))
+        let diff = TimelineDiff(from: p, to: back)
+        #expect(diff.changes.map(\.summary) == [], "\(diff.changes)")
+        #expect(try back.view() == view)
+    }
+
+    @Test func importErrorsNameThePath() throws {
+        let json = """
+            {"OTIO_SCHEMA":"Timeline.1","name":"x","tracks":{"OTIO_SCHEMA":"Stack.1","children":[{"OTIO_SCHEMA":"Track.1","kind":"Video","children":[
+            {"OTIO_SCHEMA":"Gap.1","source_range":{"OTIO_SCHEMA":"TimeRange.1","start_time":{"OTIO_SCHEMA":"RationalTime.1","value":0,"rate":24},
+            "duration":{"OTIO_SCHEMA":"RationalTime.1","value":1,"rate":24}}},
+            {"OTIO_SCHEMA":"Clip.2","name":"bad","source_range":{"OTIO_SCHEMA":"TimeRange.1","start_time":{"OTIO_SCHEMA":"RationalTime.1","value":0,"rate":0},
+            "duration":{"OTIO_SCHEMA":"RationalTime.1","value":1,"rate":-3}}}]}]}}
+            """
+        do {
+            _ = try ProjectDocument.importOTIO(try OTIOTimeline(jsonData: Data(json.utf8)))
+            Issue.record("imported a clip with rate -3")
+        } catch let error as TimelineError {
+            #expect(error == .importFailed)
+            #expect(error.message.contains("tracks.children[0]"))
+        }
+    }
+
+    @Test func nestedStacksAndTracksAreFlattened() throws {
+        func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
+        let inner = OTIOTrack(name: "inner", kind: "Video", children: [.clip(OTIOClip(name: "n1", sourceRange: r(0, 10)))])
+        let nestedStack = OTIOStack(name: "comp", children: [
+            .track(OTIOTrack(name: "c1", kind: "Video", children: [.clip(OTIOClip(name: "s1", sourceRange: r(0, 8)))])),
+            .track(OTIOTrack(name: "c2", kind: "Video", children: [.gap(OTIOGap(duration: f(2), rate: .fps24)), .clip(OTIOClip(name: "s2", sourceRange: r(0, 4)))])),
+        ])
+        let top = OTIOTrack(name: "V1", kind: "Video", children: [
+            .clip(OTIOClip(name: "first", sourceRange: r(0, 5))), .track(inner), .stack(nestedStack),
+            .unknown(schema: "Mystery.1", fields: ["x": .integer(1)]), .clip(OTIOClip(name: "last", sourceRange: r(0, 3))),
+        ])
+        let tl = OTIOTimeline(name: "nested", tracks: OTIOStack(children: [.track(top)]))
+        let view = try ProjectDocument.importOTIO(tl).view()
+        #expect(view.tracks.map(\.record.name) == ["V1", "V1/comp/c1", "V1/comp/c2"])
+        #expect(view.tracks[0].clips.map(\.name) == ["first", "n1", "last"])
+        #expect(view.tracks[0].clips.map(\.start) == [f(0), f(5), f(23)])
+        #expect(view.tracks[1].clips.map(\.start) == [f(15)])
+        #expect(view.tracks[2].clips.map(\.start) == [f(17)])
+        let unknown = view.tracks[0].record.metadata["otio"]?.objectValue?["items"]?.arrayValue?.first?.objectValue
+        #expect(unknown?["schema"] == .string("Mystery.1"))
+        #expect(unknown?["start"] == .integer(f(23).value))
+    }
+}
