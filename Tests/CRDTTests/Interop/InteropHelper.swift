@@ -100,10 +100,12 @@ final class InteropHelper {
     private var pipes: (Pipe, Pipe)?
 
     deinit {
-        if process.isRunning {
-            close(input)
-            process.waitUntilExit()
-        }
+        // Close through the FileHandle (never the raw descriptor): FileHandle closes its descriptor
+        // again when it is freed, and a second close could hit a descriptor number that another
+        // helper (in a test running in parallel) has been given meanwhile.
+        try? pipes?.0.fileHandleForWriting.close()
+        if process.isRunning { process.waitUntilExit() }
+        try? pipes?.1.fileHandleForReading.close()
     }
 
     private static let ignoreSIGPIPE: Void = {
