@@ -3,6 +3,8 @@
 
   otio_tool.py ranges FILE            print, as JSON, what the library computes for FILE
   otio_tool.py build OUT NUM DEN      write a test timeline built with the library at rate NUM/DEN
+  otio_tool.py timecodes NUM DEN DROP FRAME...   print to_timecode of each frame (DROP: 1 or 0) and
+                                      from_timecode of each result, as JSON
 
 Exit status 3 with a message on stderr if opentimelineio is not installed.
 """
@@ -83,12 +85,24 @@ def build(path, num, den):
     otio.adapters.write_to_file(tl, path, "otio_json")
 
 
+def timecodes(num, den, drop, frames):
+    rate = num / den
+    out = []
+    for f in frames:
+        tc = otio.opentime.to_timecode(otio.opentime.RationalTime(f, rate), rate, drop)
+        back = otio.opentime.from_timecode(tc, rate)
+        out.append({"frame": f, "timecode": tc, "back": back.value})
+    print(json.dumps(out))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "ranges":
         ranges(sys.argv[2])
     elif cmd == "build":
         build(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "timecodes":
+        timecodes(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1", [int(x) for x in sys.argv[5:]])
     else:
         sys.stderr.write("unknown command %s\n" % cmd)
         sys.exit(2)
