@@ -39,7 +39,7 @@ extension DocStore {
                 while si < clientStructs[ci].count {
                     let idx = clientStructs[ci][si]
                     if items[Int(idx)].id.clock >= r.end { break }
-                    if items[Int(idx)].isDeleted && !items[Int(idx)].isGC && !items[Int(idx)].keep
+                    if (items[Int(idx)].flags & Item.deletedFlag != 0) && !(items[Int(idx)].flags & Item.gcFlag != 0) && !(items[Int(idx)].flags & Item.keepFlag != 0)
                         && items[Int(idx)].content.ref != 1
                     {
                         gcItem(idx, parentCollected: false)
@@ -55,7 +55,7 @@ extension DocStore {
         var work: [(Int32, Bool)] = [(idx, parentCollected)]
         while let (i, collected) = work.popLast() {
             let it = Int(i)
-            if items[it].isGC { continue }
+            if (items[it].flags & Item.gcFlag != 0) { continue }
             if case .type(_, let t) = items[it].content {
                 var c = types[Int(t)].start
                 while c != Item.none {
@@ -134,17 +134,17 @@ extension DocStore {
             free(r)
             return true
         }
-        guard items[ri].origin == items[li].lastID,
+        guard items[ri].origin == ID(client: items[li].id.client, clock: items[li].id.clock &+ items[li].length &- 1),
             items[li].right == r,
             items[li].rightOrigin == items[ri].rightOrigin,
             items[li].id.client == items[ri].id.client,
-            items[li].endClock == items[ri].id.clock,
+            (items[li].id.clock &+ items[li].length) == items[ri].id.clock,
             items[li].content.ref == items[ri].content.ref,
             items[li].content.isMergeable
         else { return false }
         let parent = items[li].parent
         if parent >= 0 && !types[Int(parent)].markers.isEmpty {
-            let visible = items[li].isVisible
+            let visible = (items[li].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag)
             let llen = items[li].length
             for m in types[Int(parent)].markers.indices where types[Int(parent)].markers[m].item == r {
                 types[Int(parent)].markers[m].item = l

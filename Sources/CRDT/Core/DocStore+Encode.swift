@@ -50,7 +50,7 @@ extension DocStore {
             let structs = clientStructs[ci]
             guard let last = structs.last else { continue }
             let clock = from(client)
-            if items[Int(last)].endClock > clock { list.append((client, ci, clock)) }
+            if (items[Int(last)].id.clock &+ items[Int(last)].length) > clock { list.append((client, ci, clock)) }
         }
         list.sort { $0.client > $1.client }
         e.writeVarUInt(UInt64(list.count))
@@ -83,8 +83,8 @@ extension DocStore {
                     let start = s.id.clock
                     var end = s.endClock
                     i += 1
-                    while i < structs.count, items[Int(structs[i])].isDeleted {
-                        end = items[Int(structs[i])].endClock
+                    while i < structs.count, (items[Int(structs[i])].flags & Item.deletedFlag != 0) {
+                        end = (items[Int(structs[i])].id.clock &+ items[Int(structs[i])].length)
                         i += 1
                     }
                     ds.add(client: client, clock: start, length: end - start)

@@ -130,13 +130,13 @@ extension DocStore {
         var parentIsGC = false
         if let o = s.origin {
             left = getItemCleanEnd(o)
-            if left >= 0 { s.origin = items[Int(left)].lastID }
+            if left >= 0 { s.origin = ID(client: items[Int(left)].id.client, clock: items[Int(left)].id.clock &+ items[Int(left)].length &- 1) }
         }
         if let r = s.rightOrigin {
             right = getItemCleanStart(r)
             if right >= 0 { s.rightOrigin = items[Int(right)].id }
         }
-        if (left >= 0 && items[Int(left)].isGC) || (right >= 0 && items[Int(right)].isGC) {
+        if (left >= 0 && (items[Int(left)].flags & Item.gcFlag != 0)) || (right >= 0 && (items[Int(right)].flags & Item.gcFlag != 0)) {
             parentIsGC = true
         } else {
             switch s.parent {
@@ -152,7 +152,7 @@ extension DocStore {
                 parent = root(name)
             case .id(let pid):
                 let p = find(pid)
-                if p >= 0, !items[Int(p)].isGC, case .type(_, let t) = items[Int(p)].content {
+                if p >= 0, !(items[Int(p)].flags & Item.gcFlag != 0), case .type(_, let t) = items[Int(p)].content {
                     parent = t
                 }
             }
@@ -163,31 +163,44 @@ extension DocStore {
         }
         let content = s.content
         s.content = .deleted(0)
-        var item = Item(
-            id: s.id, length: s.length, origin: s.origin, rightOrigin: s.rightOrigin, parent: parent,
-            parentSub: parentSub, content: content)
-        item.left = left
-        item.right = right
-        if !tr.local { types[Int(parent)].markers.removeAll() }
-        integrateItem(item)
+        let idx = allocate(
+            Item(
+                id: s.id, length: s.length, origin: s.origin, rightOrigin: s.rightOrigin, parent: parent,
+                parentSub: parentSub, content: content))
+        items[Int(idx)].left = left
+        items[Int(idx)].right = right
+        if !tr.local && !types[Int(parent)].markers.isEmpty { types[Int(parent)].markers.removeAll() }
+        integrateItem(at: idx)
     }
 
     /// YATA integration of an item whose `left`/`right` are set to its origins' items (§4.2).
     /// Returns the item's arena index.
     @discardableResult
     mutating func integrateItem(_ newItem: consuming Item) -> Int32 {
-        var item = newItem
-        let parent = item.parent
-        let key = item.parentSub
+        integrateItem(at: allocate(newItem))
+    }
+
+    /// YATA integration of the allocated (not yet linked) item `idx`.
+    @discardableResult
+    mutating func integrateItem(at idx: Int32) -> Int32 {
+        let i = Int(idx)
+        let parent = items[i].parent
+        let key = items[i].parentSub
+        let startLeft = items[i].left
+        let startRight = items[i].right
         // Does something sit between origin and rightOrigin?
         let needScan: Bool
-        if item.left == Item.none {
-            needScan = item.right == Item.none || items[Int(item.right)].left != Item.none
+        if startLeft == Item.none {
+            needScan = startRight == Item.none || items[Int(startRight)].left != Item.none
         } else {
-            needScan = items[Int(item.left)].right != item.right
+            needScan = items[Int(startLeft)].right != startRight
         }
+        var itemLeft = startLeft
         if needScan {
-            var left = item.left
+            let origin = items[i].origin
+            let rightOrigin = items[i].rightOrigin
+            let client = items[i].id.client
+            var left = startLeft
             var o: Int32
             if left != Item.none {
                 o = items[Int(left)].right
@@ -198,18 +211,18 @@ extension DocStore {
             }
             var conflicting = Set<Int32>()
             var beforeOrigin = Set<Int32>()
-            while o != Item.none && o != item.right {
+            while o != Item.none && o != startRight {
                 beforeOrigin.insert(o)
                 conflicting.insert(o)
-                let oi = items[Int(o)]
-                if oi.origin == item.origin {
-                    if oi.id.client < item.id.client {
+                let oOrigin = items[Int(o)].origin
+                if oOrigin == origin {
+                    if items[Int(o)].id.client < client {
                         left = o
                         conflicting.removeAll()
-                    } else if oi.rightOrigin == item.rightOrigin {
+                    } else if items[Int(o)].rightOrigin == rightOrigin {
                         break
                     }
-                } else if let oo = oi.origin, beforeOrigin.contains(find(oo)) {
+                } else if let oo = oOrigin, beforeOrigin.contains(find(oo)) {
                     if !conflicting.contains(find(oo)) {
                         left = o
                         conflicting.removeAll()
@@ -217,48 +230,41 @@ extension DocStore {
                 } else {
                     break
                 }
-                o = oi.right
+                o = items[Int(o)].right
             }
-            item.left = left
+            itemLeft = left
+            items[i].left = left
         }
-        // Link. Scalars are read first so that `item` is moved (not copied) into the arena.
-        let itemLeft = item.left
-        var itemRight: Int32
+        // Link.
+        let itemRight: Int32
         if itemLeft != Item.none {
             itemRight = items[Int(itemLeft)].right
+            items[Int(itemLeft)].right = idx
         } else if let k = key {
             itemRight = firstOfKeyChain(parent, k)
         } else {
             itemRight = types[Int(parent)].start
-        }
-        item.right = itemRight
-        let visible = item.isVisible
-        let length = item.length
-        let itemID = item.id
-        let idx = allocate(item)
-        if itemLeft != Item.none {
-            items[Int(itemLeft)].right = idx
-        } else if key == nil {
             types[Int(parent)].start = idx
         }
+        items[i].right = itemRight
         if itemRight != Item.none {
             items[Int(itemRight)].left = idx
         } else if let k = key {
             types[Int(parent)].map[k] = idx
             if itemLeft != Item.none { deleteItem(itemLeft) }
         }
-        if key == nil && visible {
-            types[Int(parent)].length += length
+        if key == nil && (items[i].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) {
+            types[Int(parent)].length += items[i].length
         }
         addStruct(idx)
         // Content-specific integration.
-        switch items[Int(idx)].content {
+        switch items[i].content {
         case .deleted(let n):
-            items[Int(idx)].flags |= Item.deletedFlag
-            tr.deleteSet.add(client: itemID.client, clock: itemID.clock, length: n)
+            items[i].flags |= Item.deletedFlag
+            tr.deleteSet.add(client: items[i].id.client, clock: items[i].id.clock, length: n)
         case .type(let kind, _):
             types.append(TypeRecord(kind: kind, item: idx, rootName: nil))
-            items[Int(idx)].content = .type(kind, index: Int32(types.count - 1))
+            items[i].content = .type(kind, index: Int32(types.count - 1))
         case .format:
             types[Int(parent)].hasFormatting = true
         case .doc(let guid, _):
@@ -266,7 +272,6 @@ extension DocStore {
         default:
             break
         }
-        itemRight = items[Int(idx)].right
         markChanged(parent, key)
         if isTypeDeleted(parent) || (key != nil && itemRight != Item.none) {
             deleteItem(idx)
@@ -279,10 +284,10 @@ extension DocStore {
         var work: [Int32] = [idx]
         while let i = work.popLast() {
             let it = Int(i)
-            if items[it].isDeleted { continue }
+            if (items[it].flags & Item.deletedFlag != 0) { continue }
             let parent = items[it].parent
             let key = items[it].parentSub
-            if items[it].isCountable && key == nil && parent >= 0 {
+            if (items[it].flags & Item.countableFlag != 0) && key == nil && parent >= 0 {
                 types[Int(parent)].length -= items[it].length
             }
             items[it].flags |= Item.deletedFlag
@@ -292,7 +297,7 @@ extension DocStore {
             case .type(_, let t):
                 var c = types[Int(t)].start
                 while c != Item.none {
-                    if !items[Int(c)].isDeleted {
+                    if !(items[Int(c)].flags & Item.deletedFlag != 0) {
                         work.append(c)
                     } else if items[Int(c)].id.clock < beforeClock(items[Int(c)].id.client) {
                         tr.mergeStructs.append(items[Int(c)].id)
@@ -300,7 +305,7 @@ extension DocStore {
                     c = items[Int(c)].right
                 }
                 for (_, v) in types[Int(t)].map {
-                    if !items[Int(v)].isDeleted {
+                    if !(items[Int(v)].flags & Item.deletedFlag != 0) {
                         work.append(v)
                     } else if items[Int(v)].id.clock < beforeClock(items[Int(v)].id.client) {
                         tr.mergeStructs.append(items[Int(v)].id)
@@ -326,7 +331,7 @@ extension DocStore {
                     if st < end { unapplied.add(client: client, clock: st, length: end - st) }
                     guard let ci = slot(client), var i = findIndex(ci, r.clock) else { continue }
                     var idx = clientStructs[ci][i]
-                    if !items[Int(idx)].isDeleted && !items[Int(idx)].isGC && items[Int(idx)].id.clock < r.clock {
+                    if !(items[Int(idx)].flags & Item.deletedFlag != 0) && !(items[Int(idx)].flags & Item.gcFlag != 0) && items[Int(idx)].id.clock < r.clock {
                         _ = splitItem(idx, r.clock - items[Int(idx)].id.clock)
                         i += 1
                     }
@@ -334,8 +339,8 @@ extension DocStore {
                         idx = clientStructs[ci][i]
                         let start = items[Int(idx)].id.clock
                         if start >= end { break }
-                        if !items[Int(idx)].isDeleted && !items[Int(idx)].isGC {
-                            if end < items[Int(idx)].endClock {
+                        if !(items[Int(idx)].flags & Item.deletedFlag != 0) && !(items[Int(idx)].flags & Item.gcFlag != 0) {
+                            if end < (items[Int(idx)].id.clock &+ items[Int(idx)].length) {
                                 _ = splitItem(idx, end - start)
                             }
                             if !tr.local, items[Int(idx)].parent >= 0 {

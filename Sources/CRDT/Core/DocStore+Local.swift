@@ -21,13 +21,13 @@ extension DocStore {
         }
         var guardSteps = 0
         while p != Item.none {
-            let visible = items[Int(p)].isVisible
+            let visible = (items[Int(p)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag)
             let len = items[Int(p)].length
             if pos > u {
                 let l = items[Int(p)].left
                 if l == Item.none { break }
                 p = l
-                if items[Int(p)].isVisible { pos -= items[Int(p)].length }
+                if (items[Int(p)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) { pos -= items[Int(p)].length }
                 continue
             }
             if visible {
@@ -45,7 +45,7 @@ extension DocStore {
         p = types[Int(t)].start
         pos = 0
         while p != Item.none {
-            if items[Int(p)].isVisible {
+            if (items[Int(p)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) {
                 if u < pos + items[Int(p)].length { return (p, pos) }
                 pos += items[Int(p)].length
             }
@@ -75,7 +75,7 @@ extension DocStore {
         var k = types[Int(t)].markers.count - 1
         while k >= 0 {
             let m = types[Int(t)].markers[k]
-            if !items[Int(m.item)].isVisible || items[Int(m.item)].parent != t {
+            if !(items[Int(m.item)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) || items[Int(m.item)].parent != t {
                 types[Int(t)].markers.remove(at: k)
             } else if index <= m.index {
                 types[Int(t)].markers[k].index = m.index + inserted
@@ -115,7 +115,7 @@ extension DocStore {
         let length = content.length
         let rightOrigin: ID? = right >= 0 ? items[Int(right)].id : nil
         if left >= 0, parentSub == nil, items[Int(left)].right == right, items[Int(left)].id.client == client,
-            items[Int(left)].endClock == clock, items[Int(left)].flags == Item.countableFlag,
+            (items[Int(left)].id.clock &+ items[Int(left)].length) == clock, items[Int(left)].flags == Item.countableFlag,
             items[Int(left)].rightOrigin == rightOrigin
         {
             var extended = true
@@ -136,7 +136,7 @@ extension DocStore {
                 return left
             }
         }
-        let origin: ID? = left >= 0 ? items[Int(left)].lastID : nil
+        let origin: ID? = left >= 0 ? ID(client: items[Int(left)].id.client, clock: items[Int(left)].id.clock &+ items[Int(left)].length &- 1) : nil
         var item = Item(
             id: ID(client: client, clock: clock), length: length, origin: origin, rightOrigin: rightOrigin, parent: t,
             parentSub: parentSub, content: content)
@@ -165,7 +165,7 @@ extension DocStore {
         }
         var remaining = length
         while remaining > 0 && n != Item.none {
-            if items[Int(n)].isVisible {
+            if (items[Int(n)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) {
                 if remaining < items[Int(n)].length {
                     _ = splitItem(n, remaining)
                 }

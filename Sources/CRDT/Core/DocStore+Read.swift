@@ -8,7 +8,7 @@ extension DocStore {
         var out: [Int32] = []
         var p = types[Int(t)].start
         while p != Item.none {
-            if items[Int(p)].isVisible { out.append(p) }
+            if (items[Int(p)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) { out.append(p) }
             p = items[Int(p)].right
         }
         return out
@@ -16,7 +16,7 @@ extension DocStore {
 
     /// The current (not deleted) map entries of type `t`, sorted by key.
     func mapEntries(_ t: Int32) -> [(key: String, item: Int32)] {
-        types[Int(t)].map.compactMap { (k, v) in items[Int(v)].isDeleted ? nil : (k, v) }.sorted { $0.key < $1.key }
+        types[Int(t)].map.compactMap { (k, v) in (items[Int(v)].flags & Item.deletedFlag != 0) ? nil : (k, v) }.sorted { $0.key < $1.key }
     }
 
     /// The JSON value of an item's last content element (for map values).
@@ -79,7 +79,7 @@ extension DocStore {
         units.reserveCapacity(Int(types[Int(t)].length))
         var p = types[Int(t)].start
         while p != Item.none {
-            if !items[Int(p)].isDeleted, case .string(let s) = items[Int(p)].content {
+            if !(items[Int(p)].flags & Item.deletedFlag != 0), case .string(let s) = items[Int(p)].content {
                 units.append(contentsOf: s)
             }
             p = items[Int(p)].right

@@ -26,7 +26,7 @@ extension DocStore {
         var count = index
         while pos.right != Item.none && count > 0 {
             let r = pos.right
-            if !items[Int(r)].isDeleted {
+            if !(items[Int(r)].flags & Item.deletedFlag != 0) {
                 if case .format(let key, let value) = items[Int(r)].content {
                     Self.apply(format: key, value, to: &pos.attributes)
                 } else {
@@ -49,7 +49,7 @@ extension DocStore {
     mutating func forward(_ pos: inout TextPosition) {
         let r = pos.right
         guard r != Item.none else { return }
-        if !items[Int(r)].isDeleted {
+        if !(items[Int(r)].flags & Item.deletedFlag != 0) {
             if case .format(let key, let value) = items[Int(r)].content {
                 Self.apply(format: key, value, to: &pos.attributes)
             } else {
@@ -136,10 +136,10 @@ extension DocStore {
         loop: while pos.right != Item.none
             && (length > 0
                 || (!negated.isEmpty
-                    && (items[Int(pos.right)].isDeleted || items[Int(pos.right)].content.ref == 6)))
+                    && ((items[Int(pos.right)].flags & Item.deletedFlag != 0) || items[Int(pos.right)].content.ref == 6)))
         {
             let r = pos.right
-            if !items[Int(r)].isDeleted {
+            if !(items[Int(r)].flags & Item.deletedFlag != 0) {
                 if case .format(let key, let value) = items[Int(r)].content {
                     if let attr = attributes[key] {
                         let v = Self.formatValue(value)
@@ -169,7 +169,7 @@ extension DocStore {
         var length = length
         while length > 0 && pos.right != Item.none {
             let r = pos.right
-            if !items[Int(r)].isDeleted {
+            if !(items[Int(r)].flags & Item.deletedFlag != 0) {
                 switch items[Int(r)].content {
                 case .string, .embed, .type:
                     if length < items[Int(r)].length { _ = splitItem(r, length) }

@@ -66,13 +66,13 @@ struct DocStore {
     /// The next expected clock of `client`.
     func state(_ client: UInt64) -> UInt64 {
         guard let ci = slot(client), let last = clientStructs[ci].last else { return 0 }
-        return items[Int(last)].endClock
+        return (items[Int(last)].id.clock &+ items[Int(last)].length)
     }
 
     var stateVector: StateVector {
         var sv = StateVector()
         for (ci, client) in clientIDs.enumerated() {
-            if let last = clientStructs[ci].last { sv[client] = items[Int(last)].endClock }
+            if let last = clientStructs[ci].last { sv[client] = (items[Int(last)].id.clock &+ items[Int(last)].length) }
         }
         return sv
     }
@@ -93,20 +93,18 @@ struct DocStore {
             let n = starts.count
             guard n > 0 else { return nil }
             if clock >= starts[n - 1] {
-                return clock < items[Int(clientStructs[ci][n - 1])].endClock ? n - 1 : nil
+                return clock < (items[Int(clientStructs[ci][n - 1])].id.clock &+ items[Int(clientStructs[ci][n - 1])].length) ? n - 1 : nil
             }
-            // Invariant: starts[lo] <= clock < starts[hi].
-            var lo = 0
-            var hi = n - 1
             guard starts[0] <= clock else { return nil }
-            // Interpolated first probe: clocks are dense.
-            let span = Double(starts[hi] - starts[lo])
-            var mid = Int(Double(clock - starts[lo]) / span * Double(hi - lo))
-            while hi - lo > 1 {
-                if mid <= lo || mid >= hi { mid = (lo + hi) >> 1 }
-                if starts[mid] <= clock { lo = mid } else { hi = mid }
-                mid = (lo + hi) >> 1
+            // Branch-free binary search for the last start <= clock.
+            var base = 0
+            var len = n
+            while len > 1 {
+                let half = len >> 1
+                base = starts[base + half] <= clock ? base + half : base
+                len -= half
             }
+            let lo = base
             return lo
         }
     }
@@ -164,7 +162,7 @@ struct DocStore {
         let idx = find(id)
         guard idx >= 0 else { return idx }
         let start = items[Int(idx)].id.clock
-        if start < id.clock && !items[Int(idx)].isGC {
+        if start < id.clock && !(items[Int(idx)].flags & Item.gcFlag != 0) {
             return splitItem(idx, id.clock - start)
         }
         return idx
@@ -175,7 +173,7 @@ struct DocStore {
         let idx = find(id)
         guard idx >= 0 else { return idx }
         let start = items[Int(idx)].id.clock
-        if id.clock != items[Int(idx)].endClock - 1 && !items[Int(idx)].isGC {
+        if id.clock != (items[Int(idx)].id.clock &+ items[Int(idx)].length) - 1 && !(items[Int(idx)].flags & Item.gcFlag != 0) {
             _ = splitItem(idx, id.clock - start + 1)
         }
         return idx
@@ -196,7 +194,7 @@ struct DocStore {
     func isTypeDeleted(_ t: Int32) -> Bool {
         let rec = types[Int(t)]
         if rec.isCollected { return true }
-        return rec.item >= 0 && items[Int(rec.item)].isDeleted
+        return rec.item >= 0 && (items[Int(rec.item)].flags & Item.deletedFlag != 0)
     }
 
     /// The first item of the chain of map key `key` (walks left from the current value).

@@ -39,6 +39,14 @@ public struct Lib0Decoder: Sendable {
     public mutating func readVarUInt() throws(CRDTError) -> UInt64 {
         let count = bytes.count
         var pos = position
+        // Fast path: one byte.
+        if pos < count {
+            let b = bytes[pos]
+            if b < 0x80 {
+                position = pos + 1
+                return UInt64(b)
+            }
+        }
         var result: UInt64 = 0
         var shift: UInt64 = 0
         let r: UInt64 = try bytes.withUnsafeBufferPointer { (buf) throws(CRDTError) -> UInt64 in

@@ -149,7 +149,7 @@ extension YDoc {
                 var index = 0
                 var p = store.types[Int(it.parent)].start
                 while p != Item.none && p != item {
-                    if store.items[Int(p)].isVisible { index += Int(store.items[Int(p)].length) }
+                    if (store.items[Int(p)].flags & (Item.deletedFlag | Item.countableFlag) == Item.countableFlag) { index += Int(store.items[Int(p)].length) }
                     p = store.items[Int(p)].right
                 }
                 path.append(.index(index))

@@ -7,12 +7,12 @@ public final class YMap: YType {
     /// True if `key` has a value.
     public func has(_ key: String) -> Bool {
         guard let item = doc.store.types[Int(index)].map[key] else { return false }
-        return !doc.store.items[Int(item)].isDeleted
+        return !(doc.store.items[Int(item)].flags & Item.deletedFlag != 0)
     }
 
     /// The value of `key` (nested types as handles), or nil.
     public func get(_ key: String) -> YValue? {
-        guard let item = doc.store.types[Int(index)].map[key], !doc.store.items[Int(item)].isDeleted else { return nil }
+        guard let item = doc.store.types[Int(index)].map[key], !(doc.store.items[Int(item)].flags & Item.deletedFlag != 0) else { return nil }
         return doc.values(ofItem: item).last
     }
 

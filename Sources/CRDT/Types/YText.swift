@@ -42,7 +42,7 @@ public class YText: YType {
             } else {
                 var (left, right) = doc.store.insertPosition(index, UInt64(position))
                 // Skip deleted items, as Yjs does, so typing after a deletion continues its chain.
-                while right != Item.none && doc.store.items[Int(right)].isDeleted {
+                while right != Item.none && (doc.store.items[Int(right)].flags & Item.deletedFlag != 0) {
                     left = right
                     right = doc.store.items[Int(right)].right
                 }

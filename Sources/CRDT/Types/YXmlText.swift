@@ -11,7 +11,7 @@ public final class YXmlText: YText {
 
     /// The value of attribute `name`.
     public func getAttribute(_ name: String) -> YAny? {
-        guard let idx = doc.store.types[Int(index)].map[name], !doc.store.items[Int(idx)].isDeleted else { return nil }
+        guard let idx = doc.store.types[Int(index)].map[name], !(doc.store.items[Int(idx)].flags & Item.deletedFlag != 0) else { return nil }
         return doc.store.jsonValue(ofItem: idx, depth: 0).last
     }
 }
