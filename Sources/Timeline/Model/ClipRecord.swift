@@ -59,9 +59,13 @@ public struct ClipRecord: Sendable, Hashable, Codable {
     /// The first instant after the clip.
     public var end: Flicks { start + duration }
 
-    /// How much media the clip uses: `duration × speed`, rounded up to a flick.
+    /// How much media the clip uses: `duration × speed`, rounded up to a flick (clamped to the
+    /// exact range, so absurd speeds written by a foreign client cannot trap).
     public var mediaDuration: Flicks {
-        speed == 1 ? duration : Flicks(Int64((Double(duration.value) * speed).rounded(.up)))
+        if speed == 1 { return duration }
+        let product = (Double(duration.value) * speed).rounded(.up)
+        guard product.isFinite, product < Double(Flicks.maxExact) else { return Flicks(Flicks.maxExact) }
+        return Flicks(Int64(max(product, 0)))
     }
 
     /// Creates a clip record.
@@ -93,12 +97,17 @@ public struct ClipRecord: Sendable, Hashable, Codable {
         guard let asset = o["asset"]?.stringValue else { return problem("asset is missing") }
         guard let start = o["start"]?.flicksValue else { return problem("start is missing or not an integer") }
         guard let duration = o["duration"]?.flicksValue, duration > .zero else { return problem("duration is missing or not positive") }
+        let speed = o["speed"]?.doubleValue ?? 1
+        let gain = o["gain"]?.doubleValue ?? 1
+        let opacity = o["opacity"]?.doubleValue ?? 1
+        guard speed.isFinite, speed > 0 else { return problem("speed must be a positive number") }
+        guard gain.isFinite, opacity.isFinite else { return problem("gain and opacity must be finite numbers") }
         var metadata: JSONObject = [:]
         if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m }
         return .success(
             ClipRecord(
                 id: id, track: track, asset: asset, start: start, duration: duration, inPoint: o["in"]?.flicksValue ?? .zero,
-                speed: o["speed"]?.doubleValue ?? 1, gain: o["gain"]?.doubleValue ?? 1, opacity: o["opacity"]?.doubleValue ?? 1,
+                speed: speed, gain: gain, opacity: opacity,
                 transitionIn: ClipTransition(yAny: o["transitionIn"]), name: o["name"]?.stringValue ?? "", metadata: metadata))
     }
 

@@ -6,7 +6,7 @@ extension YAny {
         switch self {
         case .undefined, .null, .bytes: .null
         case .integer(let i), .bigint(let i): .integer(i)
-        case .float64(let d): .double(d)
+        case .float64(let d): d.isFinite ? .double(d) : .null
         case .bool(let b): .bool(b)
         case .string(let s): .string(s)
         case .array(let a): .array(a.map(\.jsonValue))

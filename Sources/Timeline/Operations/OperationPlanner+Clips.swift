@@ -19,7 +19,9 @@ extension OperationPlanner {
 
     /// `delta` timeline flicks of the clip's media at its speed.
     func mediaOffset(_ delta: Flicks, speed: Double) -> Flicks {
-        speed == 1 ? delta : Flicks(Int64((Double(delta.value) * speed).rounded(.toNearestOrAwayFromZero)))
+        if speed == 1 { return delta }
+        let v = (Double(delta.value) * speed).rounded(.toNearestOrAwayFromZero)
+        return Flicks(Int64(min(max(v, -Double(Flicks.maxExact)), Double(Flicks.maxExact))))
     }
 
     mutating func addClip(_ o: AddClip) throws(TimelineError) -> OperationResult {

@@ -58,9 +58,25 @@ import Timeline
             bad.set("start", "soon")
             p.doc.getMap("markers").set("weird", 5)
         }
+        p.doc.transact {
+            let fast = p.doc.getMap("clips").setMap("fast")
+            for (k, v) in [("track", "v2"), ("asset", "vid")] as [(String, YAny)] { fast.set(k, v) }
+            fast.set("start", 0)
+            fast.set("duration", .integer(Fixture.f(10).value))
+            fast.set("speed", .float64(.nan))
+            let odd = p.doc.getMap("clips").setMap("odd")
+            for (k, v) in [("track", "v1"), ("asset", "vid")] as [(String, YAny)] { odd.set(k, v) }
+            odd.set("start", .float64(Double(Fixture.f(100).value)))
+            odd.set("duration", .bigint(Fixture.f(10).value))
+            odd.set("metadata", .object(YObject([("x", .float64(.infinity))])))
+        }
         let v = try p.view()
-        #expect(v.conflicts.map(\.kind) == [.invalidEntry, .invalidEntry])
-        #expect(v.conflicts.map(\.ids) == [["bad"], ["weird"]])
+        #expect(v.conflicts.map(\.kind) == [.invalidEntry, .invalidEntry, .invalidEntry])
+        #expect(v.conflicts.map(\.ids) == [["bad"], ["fast"], ["weird"]])
+        // Integral floats and bigints are read as flicks; non-finite metadata still encodes.
+        #expect(v.clip("odd")?.start == Fixture.f(100))
+        #expect(v.clip("odd")?.duration == Fixture.f(10))
+        #expect(try v.jsonData().count > 0)
         // The id stays taken.
         Fixture.expectRejected(p, .duplicateID, [.addClip(AddClip(id: "bad", track: "v1", asset: "vid", start: f(0), duration: f(1)))])
     }
