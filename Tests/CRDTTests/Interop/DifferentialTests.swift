@@ -53,6 +53,7 @@ import Testing
     @Test func swiftAndYjsConvergeStrictly() throws {
         let stats = try Self.run(seeds: 10_001...10_300, kinds: [.swift, .swift, .yjs])
         #expect(stats.pycrdtResyncs == 0)
+        #expect(stats.swiftPendingStuck == 0)
         #expect(stats.edits > 300 * 5)
         print("differential swift/yjs: \(stats)")
     }

@@ -52,8 +52,43 @@ struct InteropScenario {
         }
     }
 
-    /// One random op (see ``InteropReplica``).
+    /// Map keys that may hold nested types.
+    static let nestedKeys = ["n1", "n2", "n3"]
+
+    /// One random op (see ``InteropReplica``); a fifth of them create or edit nested types.
     mutating func op() -> YAny {
+        if chance(0.2) { return nestedOp() }
+        return flatOp()
+    }
+
+    /// Creates a nested map/array/text in `m`, or edits one (an op for each kind; the one matching the
+    /// value found at the key runs).
+    mutating func nestedOp() -> YAny {
+        var o = YObject()
+        o["r"] = "m"
+        o["key"] = .string(Self.nestedKeys[int(0...(Self.nestedKeys.count - 1))])
+        if chance(0.25) {
+            o["k"] = "mn"
+            o["t"] = .string(["map", "array", "text"][int(0...2)])
+        } else {
+            o["k"] = "ne"
+            o["map"] = chance(0.7) ? inner(kind: "ms") : inner(kind: "md")
+            o["array"] = chance(0.7) ? inner(kind: "ai") : inner(kind: "ad")
+            o["text"] = chance(0.7) ? inner(kind: "ti") : inner(kind: "td")
+        }
+        return .object(o)
+    }
+
+    /// A flat op of `kind` without a root (it runs on a nested type).
+    mutating func inner(kind: String) -> YAny {
+        while true {
+            guard case .object(var o) = flatOp(), o["k"]?.stringValue == kind else { continue }
+            o["r"] = nil
+            return .object(o)
+        }
+    }
+
+    mutating func flatOp() -> YAny {
         var o = YObject()
         switch int(0...9) {
         case 0, 1:

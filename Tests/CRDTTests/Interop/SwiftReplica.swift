@@ -102,33 +102,58 @@ final class SwiftReplica: InteropReplica {
         return units
     }
 
+    private enum Target {
+        case map(YMap)
+        case array(YArray)
+        case text(YText)
+    }
+
     private func run(_ op: YAny) throws {
         guard let o = op.objectValue, let k = o["k"]?.stringValue, let root = o["r"]?.stringValue else {
             throw InteropFailure("bad op \(op.jsonString)")
         }
+        switch k {
+        case "ms", "md", "mn", "ne": try run(o, on: .map(doc.getMap(root)))
+        case "ai", "ad": try run(o, on: .array(doc.getArray(root)))
+        default: try run(o, on: .text(doc.getText(root)))
+        }
+    }
+
+    private func run(_ o: YObject, on target: Target) throws {
+        let k = try o.string("k")
         let f = o["f"]?.doubleValue ?? 0
         let n = Int(o["n"]?.int64Value ?? 0)
-        switch k {
-        case "ms":
-            doc.getMap(root).set(try o.string("key"), Self.opValue(o["v"] ?? .null))
-        case "md":
-            doc.getMap(root).delete(try o.string("key"))
-        case "ai":
-            let a = doc.getArray(root)
+        switch (k, target) {
+        case ("ms", .map(let m)):
+            m.set(try o.string("key"), Self.opValue(o["v"] ?? .null))
+        case ("md", .map(let m)):
+            m.delete(try o.string("key"))
+        case ("mn", .map(let m)):
+            switch try o.string("t") {
+            case "map": m.setMap(try o.string("key"))
+            case "array": m.setArray(try o.string("key"))
+            default: m.setText(try o.string("key"))
+            }
+        case ("ne", .map(let m)):
+            // An edit inside the nested type at key (if it is one): the op for its kind runs on it.
+            switch m.get(try o.string("key")) {
+            case .map(let child)?: try run(try o.object("map"), on: .map(child))
+            case .array(let child)?: try run(try o.object("array"), on: .array(child))
+            case .text(let child)?: try run(try o.object("text"), on: .text(child))
+            default: break
+            }
+        case ("ai", .array(let a)):
             try a.insert(contentsOf: try o.array("vs").map(Self.opValue), at: Self.index(f, a.count))
-        case "ad":
-            let a = doc.getArray(root)
+        case ("ad", .array(let a)):
             let count = a.count
             guard count > 0 else { return }
             let i = min(Int((f * Double(count)).rounded(.down)), count - 1)
             try a.delete(at: i, count: min(count - i, n))
-        case "ti":
-            let t = doc.getText(root)
+        case ("ti", .text(let t)):
             let s = t.toString()
             let scalars = s.unicodeScalars.count
             try t.insert(try o.string("s"), at: Self.utf16Offset(s, scalars: Self.index(f, scalars)))
-        case "td":
-            let t = doc.getText(root)
+        case ("td", .text(let t)):
             let s = t.toString()
             let scalars = s.unicodeScalars.count
             guard scalars > 0 else { return }
@@ -137,7 +162,7 @@ final class SwiftReplica: InteropReplica {
             let start = Self.utf16Offset(s, scalars: i)
             try t.delete(at: start, count: Self.utf16Offset(s, scalars: j) - start)
         default:
-            throw InteropFailure("unknown op \(k)")
+            throw InteropFailure("op \(k) does not apply to this target")
         }
     }
 }

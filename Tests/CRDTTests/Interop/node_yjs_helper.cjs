@@ -67,27 +67,41 @@ function root (doc, name, kind) {
   }
 }
 
-function runOp (doc, op) {
+const KIND_OF_OP = { ms: 'map', md: 'map', mn: 'map', ne: 'map', ai: 'array', ad: 'array', ti: 'text', td: 'text' }
+const NEW_TYPE = { map: () => new Y.Map(), array: () => new Y.Array(), text: () => new Y.Text() }
+
+function runOp (doc, op) { runOn(root(doc, op.r, KIND_OF_OP[op.k]), op) }
+
+function runOn (target, op) {
   switch (op.k) {
-    case 'ms': doc.getMap(op.r).set(op.key, toYValue(op.v)); break
-    case 'md': doc.getMap(op.r).delete(op.key); break
-    case 'ai': { const a = doc.getArray(op.r); a.insert(indexAt(op.f, a.length), op.vs.map(toYValue)); break }
+    case 'ms': target.set(op.key, toYValue(op.v)); break
+    case 'md': target.delete(op.key); break
+    case 'mn': target.set(op.key, NEW_TYPE[op.t]()); break
+    case 'ne': {
+      // An edit inside the nested type at key (if it is one): the op for its kind runs on it.
+      const child = target.get(op.key)
+      if (child instanceof Y.Map) runOn(child, op.map)
+      else if (child instanceof Y.Array) runOn(child, op.array)
+      else if (child instanceof Y.Text) runOn(child, op.text)
+      break
+    }
+    case 'ai': target.insert(indexAt(op.f, target.length), op.vs.map(toYValue)); break
     case 'ad': {
-      const a = doc.getArray(op.r); const n = a.length
-      if (n) { const i = Math.min(Math.floor(op.f * n), n - 1); a.delete(i, Math.min(n - i, op.n)) }
+      const n = target.length
+      if (n) { const i = Math.min(Math.floor(op.f * n), n - 1); target.delete(i, Math.min(n - i, op.n)) }
       break
     }
     case 'ti': {
-      const t = doc.getText(op.r); const s = t.toString(); const cps = Array.from(s).length
-      t.insert(utf16Offset(s, indexAt(op.f, cps)), op.s); break
+      const s = target.toString(); const cps = Array.from(s).length
+      target.insert(utf16Offset(s, indexAt(op.f, cps)), op.s); break
     }
     case 'td': {
-      const t = doc.getText(op.r); const s = t.toString(); const cps = Array.from(s)
+      const s = target.toString(); const cps = Array.from(s)
       if (cps.length) {
         const i = Math.min(Math.floor(op.f * cps.length), cps.length - 1)
         const j = Math.min(cps.length, i + op.n)
         const start = utf16Offset(s, i)
-        t.delete(start, utf16Offset(s, j) - start)
+        target.delete(start, utf16Offset(s, j) - start)
       }
       break
     }

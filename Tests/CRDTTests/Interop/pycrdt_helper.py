@@ -82,39 +82,48 @@ class Replica:
     def root(self, name, kind):
         return self.doc.get(name, type=ROOT_CLASSES[kind])
 
+    KIND_OF_OP = {"ms": "map", "md": "map", "mn": "map", "ne": "map", "ai": "array", "ad": "array", "ti": "text", "td": "text"}
+    NEW_TYPE = {"map": Map, "array": Array, "text": Text}
+
     def run_op(self, op):
+        self.run_on(self.root(op["r"], self.KIND_OF_OP[op["k"]]), op)
+
+    def run_on(self, target, op):
         k = op["k"]
         if k == "ms":
-            self.root(op["r"], "map")[op["key"]] = to_py_value(op["v"])
+            target[op["key"]] = to_py_value(op["v"])
         elif k == "md":
-            m = self.root(op["r"], "map")
-            if op["key"] in m:
-                del m[op["key"]]
+            if op["key"] in target:
+                del target[op["key"]]
+        elif k == "mn":
+            target[op["key"]] = self.NEW_TYPE[op["t"]]()
+        elif k == "ne":
+            # An edit inside the nested type at key (if it is one): the op for its kind runs on it.
+            child = target.get(op["key"]) if op["key"] in target else None
+            for kind, cls in self.NEW_TYPE.items():
+                if isinstance(child, cls):
+                    self.run_on(child, op[kind])
         elif k == "ai":
-            a = self.root(op["r"], "array")
-            i = index_at(op["f"], len(a))
+            i = index_at(op["f"], len(target))
             for j, v in enumerate(op["vs"]):
-                a.insert(i + j, to_py_value(v))
+                target.insert(i + j, to_py_value(v))
         elif k == "ad":
-            a = self.root(op["r"], "array")
-            n = len(a)
+            n = len(target)
             if n:
                 i = min(int(op["f"] * n), n - 1)
-                del a[i:min(n, i + op["n"])]
+                del target[i:min(n, i + op["n"])]
         elif k == "ti":
-            t = self.root(op["r"], "text")
-            s = str(t)
+            s = str(target)
             i = index_at(op["f"], len(s))
-            t.insert(len(s[:i].encode("utf-8")), op["s"])  # pycrdt indexes by UTF-8 bytes
+            target.insert(len(s[:i].encode("utf-8")), op["s"])  # pycrdt indexes by UTF-8 bytes
         elif k == "td":
-            t = self.root(op["r"], "text")
-            s = str(t)
+            s = str(target)
             if s:
                 i = min(int(op["f"] * len(s)), len(s) - 1)
                 j = min(len(s), i + op["n"])
                 start = len(s[:i].encode("utf-8"))
                 end = start + len(s[i:j].encode("utf-8"))
-                del t[start:end]
+                del target[start:end]
         else:
             raise ValueError(f"unknown op {k!r}")
 

@@ -1,0 +1,31 @@
+import CRDT
+import Testing
+
+/// Pending-struct cases found by the differential tests, checked against the reference Yjs.
+@Suite struct PendingRegressionTests {
+    /// Found by DifferentialTests seed 304 (reduced from 17 deliveries to 3): two stacked pending
+    /// updates of client 3559449293 (clocks 1… and 7…) wait for its clock 0, which the third update
+    /// brings. Yjs 13.5.43 then integrates everything (state {3559449293: 25, 1019669180: 7}, nothing
+    /// pending); yrs 0.28 and the Swift engine stop at clock 7 with structs left pending (spec §4.6).
+    /// TODO(engine): retry all stacked pending updates after an update fills a gap; when this passes,
+    /// remove `withKnownIssue` here and the known-issue branch in DifferentialRun.
+    @Test func stackedPendingUpdatesIntegrateWhenTheGapIsFilled() throws {
+        let updates = [
+            "0206cdc5a3a10d020401017409f09f87abf09f87b7610a0c48bcd59be6030102760101627def067bc326e9395413e290c3cdc5a3a10d14bcd59be6030100c8bcd59be60303cdc5a3a10d0702760101637dad017e2801016d08d0bad0bbd18ed187017802bcd59be603002101016d01640108010161067500750076020161770001637401cf760101617b433d04460e4ae79a78750002bcd59be603010001e6cf05010805",
+            "0103cdc5a3a10d07c8bcd59be60303cdc5a3a10d000379750075027da3077bc3357b72d6b783732801016d016201770044cdc5a3a10d0211ed959ceab5adec96b465cc81f09f8eac7800",
+            "0101cdc5a3a10d00080101610275017400770548656c6c6f00",
+        ].map(InteropHex.decode)
+        let doc = YDoc(clientID: 92134)
+        for update in updates { try doc.applyUpdate(update) }
+        withKnownIssue("TODO(engine): stacked pending updates are not all integrated") {
+            #expect(doc.stateVector == StateVector([3_559_449_293: 25, 1_019_669_180: 7]))
+            #expect(!doc.hasPendingStructs)
+            #expect(doc.getText("t").toString() == "한국어é🎬x🇫🇷a")
+        }
+        // Whatever the engine does, the reference must agree with the expectation above.
+        let js = try InteropHelper(.yjs)
+        try js.call(["cmd": "new", "doc": "p", "client": 92134])
+        for update in updates { try js.call(["cmd": "apply", "doc": "p", "update": .string(InteropHex.encode(update))]) }
+        #expect(try StateVector(encoded: try js.call(["cmd": "sv", "doc": "p"]).bytes("sv")) == StateVector([3_559_449_293: 25, 1_019_669_180: 7]))
+    }
+}
