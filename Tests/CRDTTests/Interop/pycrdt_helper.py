@@ -152,7 +152,22 @@ class Helper:
             r = Replica(req.get("client"))
             r.doc.apply_update(bytes.fromhex(req["update"]))
             return {"json": r.to_json(req["roots"]), "state": r.doc.get_update().hex(), "sv": r.doc.get_state().hex()}
+        if cmd == "sync_update":
+            from pycrdt import create_update_message
+            return {"frame": create_update_message(bytes.fromhex(req["update"])).hex()}
         r = self.docs[req["doc"]]
+        # y-protocols sync through pycrdt's own codec (frames start with the message type 0).
+        if cmd == "sync_step1":
+            from pycrdt import create_sync_message
+            return {"frame": create_sync_message(r.doc).hex()}
+        if cmd == "sync_read":
+            from pycrdt import handle_sync_message
+            frame = bytes.fromhex(req["frame"])
+            if frame[0] != 0:
+                raise ValueError("not a sync frame")
+            reply = handle_sync_message(frame[1:], r.doc)
+            r.updates.clear()
+            return {"reply": reply.hex() if reply is not None else None}
         if cmd == "edit":
             r.updates.clear()
             with r.doc.transaction():
