@@ -22,8 +22,20 @@ public final class ProjectDocument {
     /// The underlying CRDT document.
     public let doc: YDoc
 
+    /// The last state read, dropped by the document's update observer whenever any transaction
+    /// (local, remote, or a raw edit through `doc`) changes the document.
+    private var cachedState: TimelineState?
+    private var observer: ObserverToken?
+
     /// Wraps an existing document (for example one loaded from storage or synced from peers).
-    public init(doc: YDoc) { self.doc = doc }
+    public init(doc: YDoc) {
+        self.doc = doc
+        observer = doc.onUpdate { [weak self] _, _ in self?.cachedState = nil }
+    }
+
+    deinit {
+        if let observer { doc.removeObserver(observer) }
+    }
 
     /// Creates a new project document and writes its `meta` in one transaction.
     /// - Parameters:
@@ -53,8 +65,13 @@ public final class ProjectDocument {
         _ = try state().projectMeta()
     }
 
-    /// A typed snapshot of the document.
-    public func state() -> TimelineState { TimelineState(doc: doc) }
+    /// A typed snapshot of the document (cached until the document next changes).
+    public func state() -> TimelineState {
+        if let cachedState { return cachedState }
+        let s = TimelineState(doc: doc)
+        cachedState = s
+        return s
+    }
 
     /// The resolved read view.
     /// - Throws: ``TimelineError/notAProject`` or ``TimelineError/unsupportedSchema``.
@@ -89,6 +106,9 @@ public final class ProjectDocument {
         doc.transact(origin: origin) {
             for w in writes { w.perform(on: doc) }
         }
+        // The planner's state is what the document now holds (the tests check this after every
+        // operation of the convergence runs), so the next read needs no full scan.
+        cachedState = planner.state
         return results
     }
 

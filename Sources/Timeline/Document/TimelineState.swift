@@ -105,6 +105,7 @@ public struct TimelineState: Sendable, Hashable {
             reparse(c, id)
         case .remove(let c, let id):
             raw[c]?[id] = nil
+            if raw[c]?.isEmpty == true { raw[c] = nil }
             reparse(c, id)
         }
     }

@@ -96,6 +96,8 @@ import Timeline
                     let result = try replica.project.apply([op], makeID: replica.makeID)[0]
                     Self.record(op, result, view, &ledger)
                     stats.applied += 1
+                    // The state cached after an edit equals a fresh read of the document.
+                    #expect(replica.project.state() == TimelineState(doc: replica.project.doc), "seed \(seed)")
                 } catch {
                     stats.rejected += 1
                     // Rejected operations are fine (and change nothing); validation has its own tests.
