@@ -153,6 +153,14 @@ final class SwiftReplica: InteropReplica {
             let s = t.toString()
             let scalars = s.unicodeScalars.count
             try t.insert(try o.string("s"), at: Self.utf16Offset(s, scalars: Self.index(f, scalars)))
+        case ("tu", .text(let t)):
+            // Raw UTF-16 positions: may split a surrogate pair (spec §4.10).
+            try t.insert(try o.string("s"), at: Self.index(f, t.length))
+        case ("tdu", .text(let t)):
+            let count = t.length
+            guard count > 0 else { return }
+            let i = min(Int((f * Double(count)).rounded(.down)), count - 1)
+            try t.delete(at: i, count: min(count - i, n))
         case ("td", .text(let t)):
             let s = t.toString()
             let scalars = s.unicodeScalars.count

@@ -67,7 +67,7 @@ function root (doc, name, kind) {
   }
 }
 
-const KIND_OF_OP = { ms: 'map', md: 'map', mn: 'map', ne: 'map', ai: 'array', ad: 'array', ti: 'text', td: 'text' }
+const KIND_OF_OP = { ms: 'map', md: 'map', mn: 'map', ne: 'map', ai: 'array', ad: 'array', ti: 'text', td: 'text', tu: 'text', tdu: 'text' }
 const NEW_TYPE = { map: () => new Y.Map(), array: () => new Y.Array(), text: () => new Y.Text() }
 
 function runOp (doc, op) { runOn(root(doc, op.r, KIND_OF_OP[op.k]), op) }
@@ -103,6 +103,13 @@ function runOn (target, op) {
         const start = utf16Offset(s, i)
         target.delete(start, utf16Offset(s, j) - start)
       }
+      break
+    }
+    // Raw UTF-16 positions (may split a surrogate pair, spec §4.10); Swift and Yjs only.
+    case 'tu': target.insert(indexAt(op.f, target.length), op.s); break
+    case 'tdu': {
+      const n = target.length
+      if (n) { const i = Math.min(Math.floor(op.f * n), n - 1); target.delete(i, Math.min(n - i, op.n)) }
       break
     }
     default: throw new Error('unknown op ' + op.k)
