@@ -10,6 +10,8 @@ enum DocumentWrite: Sendable, Hashable {
     case set(EntityCollection, id: String, key: String, value: YAny?)
     /// Removes the entry.
     case remove(EntityCollection, id: String)
+    /// Sets one field of `meta`.
+    case setMeta(key: String, value: YAny)
 
     /// Performs the write on a document (inside the caller's transaction).
     func perform(on doc: YDoc) {
@@ -22,6 +24,8 @@ enum DocumentWrite: Sendable, Hashable {
             if let value { entry.set(key, value) } else { entry.delete(key) }
         case .remove(let c, let id):
             doc.getMap(c.rawValue).delete(id)
+        case .setMeta(let key, let value):
+            doc.getMap("meta").set(key, value)
         }
     }
 }

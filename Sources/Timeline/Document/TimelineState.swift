@@ -20,6 +20,7 @@ public struct TimelineState: Sendable, Hashable {
     public private(set) var problems: [String: EntryProblem] = [:]
 
     private var raw: [EntityCollection: [String: YObject]] = [:]
+    private var metaFields: YObject
 
     /// Reads a document's current state.
     public init(doc: YDoc) {
@@ -40,15 +41,20 @@ public struct TimelineState: Sendable, Hashable {
     }
 
     init(metaFields: YObject, raw: [EntityCollection: [String: YObject]], problems: [String: EntryProblem] = [:]) {
-        do throws(TimelineError) {
-            meta = .success(try ProjectMeta(fields: metaFields))
-        } catch {
-            meta = .failure(error)
-        }
+        self.metaFields = metaFields
+        meta = Self.parseMeta(metaFields)
         self.raw = raw
         self.problems = problems
         for (c, entries) in raw {
             for id in entries.keys { reparse(c, id) }
+        }
+    }
+
+    private static func parseMeta(_ fields: YObject) -> Result<ProjectMeta, TimelineError> {
+        do throws(TimelineError) {
+            return .success(try ProjectMeta(fields: fields))
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -103,6 +109,9 @@ public struct TimelineState: Sendable, Hashable {
             guard raw[c]?[id] != nil else { return }
             raw[c]![id]![key] = value
             reparse(c, id)
+        case .setMeta(let key, let value):
+            metaFields[key] = value
+            meta = Self.parseMeta(metaFields)
         case .remove(let c, let id):
             raw[c]?[id] = nil
             if raw[c]?.isEmpty == true { raw[c] = nil }

@@ -9,6 +9,8 @@ extension EditOperation {
         func put(_ k: String, _ v: Int64?) { if let v { o[k] = .integer(v) } }
         func put(_ k: String, _ v: FrameRate?) { if let v { o[k] = .object(["num": .integer(v.numerator), "den": .integer(v.denominator)]) } }
         switch self {
+        case .updateProject(let x):
+            put("name", x.name); put("rate", x.rate); put("width", x.width); put("height", x.height); put("sampleRate", x.sampleRate)
         case .addTrack(let x):
             put("id", x.id); o["kind"] = .string(x.kind.rawValue); put("name", x.name); put("after", x.after); put("before", x.before)
         case .updateTrack(let x):

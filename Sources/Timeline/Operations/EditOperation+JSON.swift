@@ -3,7 +3,7 @@ import Foundation
 extension EditOperation {
     /// Every `op` name accepted in JSON (`renameTrack` is an alias of `updateTrack`).
     public static let jsonNames = [
-        "addTrack", "updateTrack", "renameTrack", "moveTrack", "removeTrack", "addAsset", "updateAsset", "removeAsset", "addClip",
+        "updateProject", "addTrack", "updateTrack", "renameTrack", "moveTrack", "removeTrack", "addAsset", "updateAsset", "removeAsset", "addClip",
         "moveClip", "trimClip", "slipClip", "splitClip", "removeClip", "rippleDelete", "setClip", "addMarker", "moveMarker",
         "updateMarker", "removeMarker",
     ]
@@ -16,6 +16,11 @@ extension EditOperation {
         guard case .string(let op) = opValue else { throw TimelineError.invalidField.with("op must be a string", field: "op") }
         var r = OperationFields(op: op, object: object)
         switch op {
+        case "updateProject":
+            self = .updateProject(
+                UpdateProject(
+                    name: try r.optionalString("name"), rate: try r.optionalRate("rate"), width: try r.optionalInt("width"),
+                    height: try r.optionalInt("height"), sampleRate: try r.optionalInt("sampleRate")))
         case "addTrack":
             guard let kind = try r.optionalEnum("kind", TrackKind.self) else { throw TimelineError.missingField.with("addTrack needs kind", field: "kind") }
             self = .addTrack(AddTrack(id: try r.optionalString("id"), kind: kind, name: try r.optionalString("name"), after: try r.optionalString("after"), before: try r.optionalString("before")))

@@ -4,6 +4,8 @@
 /// The JSON form is an object whose `op` names the case (`{"op": "moveClip", "clip": "…",
 /// "start": 1234}`); see docs/operations.md and ``EditOperation/init(json:)``.
 public enum EditOperation: Sendable, Hashable {
+    /// `updateProject`: name, size, frame rate, sample rate.
+    case updateProject(UpdateProject)
     /// `addTrack`.
     case addTrack(AddTrack)
     /// `updateTrack` (also `renameTrack` in JSON).
@@ -46,6 +48,7 @@ public enum EditOperation: Sendable, Hashable {
     /// The JSON `op` name.
     public var name: String {
         switch self {
+        case .updateProject: "updateProject"
         case .addTrack: "addTrack"
         case .updateTrack: "updateTrack"
         case .moveTrack: "moveTrack"

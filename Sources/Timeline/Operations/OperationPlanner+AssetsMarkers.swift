@@ -1,4 +1,22 @@
 extension OperationPlanner {
+    mutating func updateProject(_ o: UpdateProject) throws(TimelineError) -> OperationResult {
+        let old = try state.projectMeta()
+        try checkText(o.name, field: "name")
+        var new = old
+        if let v = o.name { new.name = v }
+        for (value, field) in [(o.width, "width"), (o.height, "height"), (o.sampleRate, "sampleRate")] {
+            if let v = value, !(1...1_000_000).contains(v) { throw TimelineError.invalidValue.with("\(field) is 1…1000000", field: field) }
+        }
+        if let v = o.width { new.width = v }
+        if let v = o.height { new.height = v }
+        if let v = o.sampleRate { new.sampleRate = v }
+        if let v = o.rate { new.rate = v }
+        let a = old.fields
+        let b = new.fields
+        for key in b.keys.sorted() where a[key]?.normalized != b[key]?.normalized { emit(.setMeta(key: key, value: b[key]!)) }
+        return OperationResult(op: "updateProject")
+    }
+
     mutating func addAsset(_ o: AddAsset) throws(TimelineError) -> OperationResult {
         var a = o.asset
         a.id = try newID(a.id.isEmpty ? nil : a.id, in: .assets)

@@ -12,17 +12,17 @@ struct OperationPlanner {
 
     private(set) var state: TimelineState
     private(set) var writes: [DocumentWrite] = []
-    let meta: ProjectMeta
     var makeID: () -> String
 
     init(state: TimelineState, makeID: @escaping () -> String) throws(TimelineError) {
+        _ = try state.projectMeta()
         self.state = state
-        self.meta = try state.projectMeta()
         self.makeID = makeID
     }
 
     mutating func plan(_ op: EditOperation) throws(TimelineError) -> OperationResult {
         switch op {
+        case .updateProject(let o): return try updateProject(o)
         case .addTrack(let o): return try addTrack(o)
         case .updateTrack(let o): return try updateTrack(o)
         case .moveTrack(let o): return try moveTrack(o)

@@ -164,7 +164,9 @@ import Timeline
         let clips = v.tracks.flatMap(\.clips)
         let tracks = v.tracks.map(\.id)
         func frame() -> Flicks { f(Int64(rng.next() % 200)) }
-        switch rng.next() % 14 {
+        switch rng.next() % 15 {
+        case 14:
+            return .updateProject(UpdateProject(name: "name \(rng.next() % 5)", width: Int64(1 + rng.next() % 4000)))
         case 0, 1:
             guard let t = pick(v.tracks) else { return nil }
             let asset = t.record.kind == .video ? "vid" : "snd"

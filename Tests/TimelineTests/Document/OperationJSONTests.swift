@@ -51,6 +51,7 @@ import Timeline
             """)
         #expect(ops.count == 23)
         #expect(Set(ops.map(\.name)).count == 19)
+        #expect(EditOperation.jsonNames.count == 21)
         try p.apply(ops)
         let v = try p.view()
         #expect(v.tracks.map(\.id) == ["a1", "v1", "v2"])
@@ -65,6 +66,7 @@ import Timeline
 
     @Test func roundTripsThroughItsJSONForm() throws {
         let ops: [EditOperation] = [
+            .updateProject(UpdateProject(name: "p", rate: .fps23_976, width: 10, height: 20, sampleRate: 8000)),
             .addTrack(AddTrack(id: "t", kind: .audio, name: "n", after: "a")),
             .addAsset(AddAsset(asset: AssetRecord(id: "a", kind: .video, name: "x", uri: "u", duration: f(5), rate: .fps29_97, hasAudio: true))),
             .addClip(AddClip(id: "c", track: "t", asset: "a", start: f(1), duration: f(2), inPoint: f(3), name: "c")),

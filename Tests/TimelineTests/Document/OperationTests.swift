@@ -1,4 +1,5 @@
 import CRDT
+import Foundation
 import Testing
 import Timeline
 
@@ -17,6 +18,21 @@ import Timeline
         let future = YDoc()
         future.getMap("meta").set("schema", 2)
         #expect(throws: TimelineError.unsupportedSchema) { try ProjectDocument(doc: future).view() }
+    }
+
+    @Test func updateProjectChangesMetaOnly() throws {
+        let p = try Fixture.project()
+        try p.apply(.addClip(AddClip(id: "c", track: "v1", asset: "vid", start: f(24), duration: f(24))))
+        try p.apply(.updateProject(UpdateProject(name: "Renamed", rate: .fps29_97, width: 1280)))
+        let v = try p.view()
+        #expect(v.meta.name == "Renamed" && v.meta.rate == .fps29_97 && v.meta.width == 1280 && v.meta.height == 1080)
+        // Times are flicks: the clip still starts at one second.
+        #expect(v.clip("c")?.start == (try Flicks(seconds: 1)))
+        #expect(p.doc.getMap("meta")["name"] == "Renamed")
+        Fixture.expectRejected(p, .invalidValue, [.updateProject(UpdateProject(width: 0))])
+        let decoded = try EditOperation.decodeBatch(Data(#"[{"op": "updateProject", "name": "JSON", "sampleRate": 44100}]"#.utf8))
+        try p.apply(decoded)
+        #expect(try p.view().meta.sampleRate == 44_100)
     }
 
     @Test func tracksAddRenameReorderRemove() throws {
