@@ -16,7 +16,8 @@ mapfile -t SOURCES < <(find "$ROOT/Sources/CRDT" -name '*.swift' | sort)
 echo "building $OUT/crdt-fuzzer from ${#SOURCES[@]} CRDT sources (-sanitize=$SANITIZERS)"
 swiftc -sanitize="$SANITIZERS" -parse-as-library -O -g -module-name CRDTFuzz \
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility \
-    "${SOURCES[@]}" "$ROOT/Fuzz/CRDTFuzzTarget.swift" -o "$OUT/crdt-fuzzer"
+    "${SOURCES[@]}" "$ROOT/Fuzz/CRDTFuzzTarget.swift" -o "$OUT/crdt-fuzzer" \
+    2> >(grep -v "Cannot export local symbol" >&2)
 
 # Seed corpus: every hex blob of the Yjs vectors, once per decoder selector.
 python3 "$ROOT/Fuzz/make_corpus.py" "$ROOT/Tests/CRDTTests/Vectors" "$CORPUS"
