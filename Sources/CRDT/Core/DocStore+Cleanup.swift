@@ -108,15 +108,13 @@ extension DocStore {
     mutating func tryMergeWithLefts(_ ci: Int, _ pos: Int) -> Int {
         var i = pos
         while i > 0 {
-            let l = clientStructs[ci][i - 1]
-            let r = clientStructs[ci][i]
+            let (l, r) = clientStructs[ci].pair(endingAt: i)
             if !mergeStructs(l, r) { break }
             i -= 1
         }
         let merged = pos - i
         if merged > 0 {
             clientStructs[ci].removeSubrange((pos + 1 - merged)...pos)
-            clientClocks[ci].removeSubrange((pos + 1 - merged)...pos)
         }
         return merged
     }

@@ -13,9 +13,7 @@ struct DocStore {
     var clientIndex: [UInt64: Int] = [:]
     var clientIDs: [UInt64] = []
     /// Per client, struct indices sorted by clock, contiguous from clock 0.
-    var clientStructs: [[Int32]] = []
-    /// Per client, the start clock of each struct in `clientStructs` (compact, for binary search).
-    var clientClocks: [[UInt64]] = []
+    var clientStructs: [StructList] = []
 
     /// Structs that could not be integrated yet, by client (sorted by clock).
     var pendingStructs: [UInt64: [DecodedStruct]] = [:]
@@ -82,31 +80,15 @@ struct DocStore {
         let ci = clientStructs.count
         clientIndex[client] = ci
         clientIDs.append(client)
-        clientStructs.append([])
-        clientClocks.append([])
+        clientStructs.append(StructList())
         return ci
     }
 
     /// Index in client slot `ci`'s list of the struct containing `clock`, or nil if not covered.
     func findIndex(_ ci: Int, _ clock: UInt64) -> Int? {
-        clientClocks[ci].withUnsafeBufferPointer { starts -> Int? in
-            let n = starts.count
-            guard n > 0 else { return nil }
-            if clock >= starts[n - 1] {
-                return clock < (items[Int(clientStructs[ci][n - 1])].id.clock &+ items[Int(clientStructs[ci][n - 1])].length) ? n - 1 : nil
-            }
-            guard starts[0] <= clock else { return nil }
-            // Branch-free binary search for the last start <= clock.
-            var base = 0
-            var len = n
-            while len > 1 {
-                let half = len >> 1
-                base = starts[base + half] <= clock ? base + half : base
-                len -= half
-            }
-            let lo = base
-            return lo
-        }
+        guard let last = clientStructs[ci].last else { return nil }
+        if clock >= (items[Int(last)].id.clock &+ items[Int(last)].length) { return nil }
+        return clientStructs[ci].lastPosition(startingAtOrBefore: clock)
     }
 
     /// The struct containing `id` (no splitting), or -1.
@@ -120,8 +102,7 @@ struct DocStore {
         let client = items[Int(idx)].id.client
         let ci = clientSlot(client)
         noteBeforeState(client)
-        clientStructs[ci].append(idx)
-        clientClocks[ci].append(items[Int(idx)].id.clock)
+        clientStructs[ci].append(idx, clock: items[Int(idx)].id.clock)
     }
 
     // MARK: splitting
@@ -147,8 +128,7 @@ struct DocStore {
         items[i].length = diff
         // Insert after idx in the client list.
         if let ci = slot(rid.client), let pos = findIndex(ci, lid.clock) {
-            clientStructs[ci].insert(ridx, at: pos + 1)
-            clientClocks[ci].insert(rid.clock, at: pos + 1)
+            clientStructs[ci].insert(ridx, clock: rid.clock, at: pos + 1)
         }
         tr.mergeStructs.append(rid)
         if let key = parentSub, oldRight == Item.none, parent >= 0 {
