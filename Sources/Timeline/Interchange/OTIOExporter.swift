@@ -108,12 +108,20 @@ struct OTIOExporter {
             "id": .string(c.id), "asset": .string(c.asset), "gain": .double(c.gain), "opacity": .double(c.opacity), "speed": .double(c.speed),
         ])
         var effects: [JSONValue] = []
+        var enabled = true
+        // What an import kept under "otio" goes back to its OTIO place.
+        if var otio = metadata["otio"]?.objectValue {
+            effects = otio.removeValue(forKey: "effects")?.arrayValue ?? []
+            enabled = otio.removeValue(forKey: "enabled")?.boolValue ?? true
+            otio["transitionName"] = nil
+            metadata["otio"] = otio.isEmpty ? nil : .object(otio)
+        }
         if c.speed != 1 {
             effects.append(.object(["OTIO_SCHEMA": .string("LinearTimeWarp.1"), "name": .string("speed"), "effect_name": .string("LinearTimeWarp"), "time_scalar": .double(c.speed), "metadata": .object([:])]))
         }
         return OTIOClip(
             name: c.name, sourceRange: TimeRange(start: assetStart + c.inPoint, duration: c.duration, rate: rate), mediaReference: reference(asset),
-            effects: effects, metadata: metadata)
+            effects: effects, enabled: enabled, metadata: metadata)
     }
 
     func reference(_ a: AssetRecord?) -> OTIOMediaReference {

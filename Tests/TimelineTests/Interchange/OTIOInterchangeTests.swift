@@ -172,6 +172,44 @@ import Timeline
         }
     }
 
+    @Test func effectsDisabledClipsAndStrayTransitionsAreKept() throws {
+        func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
+        let warp: JSONValue = .object(["OTIO_SCHEMA": .string("LinearTimeWarp.1"), "time_scalar": .double(2)])
+        let blur: JSONValue = .object(["OTIO_SCHEMA": .string("Effect.1"), "effect_name": .string("Blur")])
+        var disabled = OTIOClip(name: "off", sourceRange: r(0, 4))
+        disabled.enabled = false
+        let track = OTIOTrack(name: "V", kind: "Video", children: [
+            .clip(OTIOClip(name: "fast", sourceRange: r(10, 20), effects: [warp, blur], metadata: ["note": .string("keep me")])),
+            .transition(OTIOTransition(name: "fade out", transitionType: "SMPTE_Dissolve", inOffset: RationalTime(f(2), rate: .fps24), outOffset: RationalTime(.zero, rate: .fps24))),
+            .gap(OTIOGap(duration: f(5), rate: .fps24)),
+            .clip(disabled),
+        ])
+        let view = try ProjectDocument.importOTIO(OTIOTimeline(name: "fx", tracks: OTIOStack(children: [.track(track)]))).view()
+        let fast = try #require(view.tracks[0].clips.first)
+        #expect(fast.speed == 2)
+        #expect(fast.inPoint == f(10) && fast.duration == f(20))
+        #expect(fast.metadata["note"] == .string("keep me"))
+        #expect(fast.metadata["otio"]?.objectValue?["effects"] == .array([blur]))
+        #expect(view.tracks[0].clips.last?.metadata["otio"]?.objectValue?["enabled"] == .bool(false))
+        #expect(view.tracks[0].clips.last?.start == f(25))
+        let stray = view.tracks[0].record.metadata["otio"]?.objectValue?["items"]?.arrayValue?.first?.objectValue
+        #expect(stray?["schema"] == .string("Transition.1"))
+        #expect(stray?["name"] == .string("fade out"))
+        // Exported again, the speed is a LinearTimeWarp effect.
+        guard case .track(let out)? = view.otioTimeline().tracks.children.first, case .clip(let c)? = out.children.first else {
+            Issue.record("no exported clip")
+            return
+        }
+        #expect(c.effects.contains { $0.objectValue?["OTIO_SCHEMA"] == .string("LinearTimeWarp.1") && $0.objectValue?["time_scalar"] == .double(2) })
+        #expect(c.effects.contains(blur))
+        #expect(c.metadata["otio"] == nil && c.metadata["note"] == .string("keep me"))
+        guard case .clip(let off)? = out.children.last else {
+            Issue.record("no exported disabled clip")
+            return
+        }
+        #expect(!off.enabled)
+    }
+
     @Test func nestedStacksAndTracksAreFlattened() throws {
         func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
         let inner = OTIOTrack(name: "inner", kind: "Video", children: [.clip(OTIOClip(name: "n1", sourceRange: r(0, 10)))])
