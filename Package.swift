@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // Yjs-compatible CRDT engine: no I/O, no dependencies beyond Foundation.
@@ -48,11 +49,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Rooms, y-websocket sync, awareness, the persistence pipeline, versions, the live JSON protocol.
+        .target(
+            name: "CollabServer",
+            dependencies: [
+                "CRDT",
+                "Timeline",
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, middleware, auth.
         .target(
             name: "API",
             dependencies: [
                 "Storage",
+                "CollabServer",
+                "CRDT",
+                "Timeline",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -117,6 +135,12 @@ let package = Package(
             dependencies: [
                 "API",
                 "TestSupport",
+                "CollabServer",
+                "CRDT",
+                "Timeline",
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -132,6 +156,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

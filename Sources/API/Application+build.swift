@@ -6,6 +6,8 @@ import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Storage
+import CollabServer
+import HummingbirdWebSocket
 
 /// What the HTTP application needs from the outside: the database, its configuration and its metrics.
 public struct ApplicationDependencies: Sendable {
@@ -17,6 +19,8 @@ public struct ApplicationDependencies: Sendable {
     /// The registry `GET /metrics` renders.
     public var metrics: PrometheusCollectorRegistry
     public var logger: Logger
+    /// Tunables of the collaboration server.
+    public var collab: CollabConfiguration = CollabConfiguration()
     /// Called once the server listens, with the bound address.
     public var onServerRunning: @Sendable (SocketAddress?) async -> Void
 
@@ -47,19 +51,28 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         accessTokenLifetime: configuration.accessTokenLifetime,
         refreshTokenLifetime: configuration.refreshTokenLifetime
     )
+    let registry = RoomRegistry(database: database, configuration: dependencies.collab, logger: dependencies.logger)
     let router = buildRouter(
         database: database,
         tokens: tokens,
         configuration: configuration,
-        metrics: dependencies.metrics
+        metrics: dependencies.metrics,
+        registry: registry,
+        collab: dependencies.collab
     )
+    let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: dependencies.collab)
     var app = Application(
         router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: webSocketRouter,
+            configuration: .init(ws: .init(maxFrameSize: dependencies.collab.maximumMessageSize))
+        ),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "EditBay"
         ),
-        services: [database.client],
+        // Shut down in reverse: the server drains first, then the rooms checkpoint, then the pool closes.
+        services: [database.client, registry],
         onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress) },
         logger: dependencies.logger
     )
@@ -74,7 +87,9 @@ func buildRouter(
     database: Database,
     tokens: TokenService,
     configuration: ServerConfiguration,
-    metrics: PrometheusCollectorRegistry
+    metrics: PrometheusCollectorRegistry,
+    registry: RoomRegistry,
+    collab: CollabConfiguration
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -119,6 +134,22 @@ func buildRouter(
     let projectsGroup = authenticated.group("projects")
     let projects = ProjectController(database: database)
     projects.addRoutes(to: projectsGroup)
-    MemberController(database: database, projects: projects).addRoutes(to: projectsGroup)
+    MemberController(database: database, projects: projects, registry: registry).addRoutes(to: projectsGroup)
+    CollabController(database: database, registry: registry, projects: projects, configuration: collab).addRoutes(to: projectsGroup)
+    return router
+}
+
+/// The router for WebSocket upgrades (`ws /api/projects/{id}/sync`). A refused upgrade falls through to
+/// the HTTP router, which answers the same path with the error envelope.
+func buildWebSocketRouter(
+    database: Database,
+    tokens: TokenService,
+    registry: RoomRegistry,
+    collab: CollabConfiguration
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: AuthMiddleware(tokens: tokens))
+    let projects = ProjectController(database: database)
+    CollabController(database: database, registry: registry, projects: projects, configuration: collab).addWebSocketRoutes(to: router)
     return router
 }

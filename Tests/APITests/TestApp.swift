@@ -2,10 +2,12 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Prometheus
 import Storage
+import CollabServer
 import TestSupport
 import Testing
 
@@ -14,10 +16,12 @@ struct TestApp {
     let client: any TestClientProtocol
     let database: Database
     let tokens: TokenService
+    let registry: RoomRegistry
 
     static let secret = "test-secret-that-is-at-least-32-bytes-long"
 
     static func run(
+        _ setup: TestingSetup = .router,
         configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (TestApp) async throws -> Void
     ) async throws {
@@ -30,10 +34,19 @@ struct TestApp {
                 accessTokenLifetime: configuration.accessTokenLifetime,
                 refreshTokenLifetime: configuration.refreshTokenLifetime
             )
-            let router = buildRouter(database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry())
-            let app = Application(router: router, logger: TestDatabase.logger)
-            try await app.test(.router) { client in
-                try await body(TestApp(client: client, database: database, tokens: tokens))
+            let registry = RoomRegistry(database: database, logger: TestDatabase.logger)
+            let router = buildRouter(
+                database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry(),
+                registry: registry, collab: CollabConfiguration()
+            )
+            let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: CollabConfiguration())
+            let app = Application(
+                router: router,
+                server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+                logger: TestDatabase.logger
+            )
+            try await app.test(setup) { client in
+                try await body(TestApp(client: client, database: database, tokens: tokens, registry: registry))
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdWebSocket
 import NIOCore
 
 /// The signed-in user a request acts for.
@@ -9,18 +10,21 @@ public struct AuthenticatedUser: Sendable, Equatable {
 }
 
 /// Per-request data: the request id, the caller's address and, once authenticated, the user.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Echoed as `X-Request-Id` and in every envelope's `meta.requestId`.
     public var requestID: String
     public var identity: AuthenticatedUser?
     public let remoteAddress: SocketAddress?
+    /// Set when the request is a WebSocket upgrade that was accepted.
+    public let webSocket: WebSocketHandlerReference<AppRequestContext>
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = UUID().uuidString.lowercased()
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress
+        self.webSocket = .init()
     }
 
     /// JSON bodies are small; uploads stream and have their own limit.

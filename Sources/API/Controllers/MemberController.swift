@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import Storage
+import CollabServer
 
 /// `/api/projects/{project}/members`: list (any member), add, change role and remove (owners; a member
 /// may also remove themselves). The last owner can be neither removed nor demoted.
 struct MemberController: Sendable {
     let database: Database
     let projects: ProjectController
+    let registry: RoomRegistry
 
     struct MemberView: Encodable, Sendable {
         let userId: String
@@ -72,6 +74,8 @@ struct MemberController: Sendable {
         let input = try await request.decode(as: RoleInput.self, context: context)
         let role = try Self.role(input.role)
         try Self.check(try await database.members.setRole(projectID: project.id, userID: userID, role: role))
+        // Open connections keep the role they connected with: close them so they reconnect with the new one.
+        await registry.disconnect(userID: userID, projectID: project.id, reason: "your role changed to \(role.rawValue); reconnect")
         return Envelope(try await member(projectID: project.id, userID: userID), message: "role changed", context: context)
     }
 
@@ -89,6 +93,7 @@ struct MemberController: Sendable {
             throw APIError.forbidden("only owners can remove other members")
         }
         try Self.check(try await database.members.remove(projectID: project.id, userID: userID))
+        await registry.disconnect(userID: userID, projectID: project.id, reason: "you are no longer a member of this project")
         return Envelope(NoData(), message: "member removed", context: context)
     }
 

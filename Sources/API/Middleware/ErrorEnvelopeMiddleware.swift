@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import CollabServer
+import Timeline
 
 /// Turns every error into the error envelope `{status:"error", message, error{code, details, field?}, meta}`.
 ///
@@ -28,6 +30,10 @@ struct ErrorEnvelopeMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try Self.render(error, context: context)
+        } catch let error as TimelineError {
+            return try Self.render(APIError(timeline: error), context: context)
+        } catch let error as CollabError {
+            return try Self.render(APIError(collab: error), context: context)
         } catch let error as HTTPError {
             let code = Self.code(for: error.status)
             let message = error.body.flatMap { $0.isEmpty ? nil : $0 } ?? error.status.reasonPhrase

@@ -17,6 +17,8 @@ public struct Database: Sendable {
     public var refreshTokens: RefreshTokenRepository { RefreshTokenRepository(database: self) }
     public var projects: ProjectRepository { ProjectRepository(database: self) }
     public var members: MemberRepository { MemberRepository(database: self) }
+    public var documents: DocumentRepository { DocumentRepository(database: self) }
+    public var versions: VersionRepository { VersionRepository(database: self) }
 
     /// Runs `body` in a transaction; the error the body threw is rethrown as is (not wrapped).
     func transaction<Result: Sendable>(

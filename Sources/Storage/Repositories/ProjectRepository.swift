@@ -168,3 +168,19 @@ public struct ProjectRepository: Sendable {
         String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
     }
 }
+
+extension ProjectRepository {
+    /// The name and settings of a live project, whoever asks (for the collaboration server, which has
+    /// checked membership already).
+    public func settings(id: UUID) async throws -> (name: String, settings: ProjectSettings)? {
+        let rows = try await database.client.query(
+            "SELECT name, settings::text FROM projects WHERE id = \(id) AND deleted_at IS NULL",
+            logger: database.logger
+        )
+        for (name, settings) in try await rows.decode((String, String).self).all() {
+            let decoded = (try? JSONDecoder().decode(ProjectSettings.self, from: Data(settings.utf8))) ?? ProjectSettings()
+            return (name, decoded)
+        }
+        return nil
+    }
+}

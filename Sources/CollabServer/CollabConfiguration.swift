@@ -1,0 +1,25 @@
+import CRDT
+import Foundation
+import Logging
+import Storage
+import Timeline
+
+/// Tunables of the collaboration server; the defaults suit one node with a few hundred rooms.
+public struct CollabConfiguration: Sendable {
+    /// Write a checkpoint after this many updates since the last one.
+    public var checkpointEveryUpdates: Int = 500
+    /// …or when this many seconds passed since the last one and something changed.
+    public var checkpointEverySeconds: Double = 60
+    /// Take an automatic version once a burst of activity has been quiet this long (seconds).
+    public var autoVersionQuietSeconds: Double = 30
+    /// Unload a room this many seconds after its last connection left (once everything is durable).
+    public var unloadAfterSeconds: Double = 30
+    /// Frames waiting for a slow connection before it is disconnected (it resyncs on reconnect).
+    public var outboxLimit: Int = 4096
+    /// The largest WebSocket message accepted, in bytes.
+    public var maximumMessageSize: Int = 16 << 20
+    /// How often the maintenance loop runs (seconds).
+    public var maintenanceInterval: Double = 1
+
+    public init() {}
+}

@@ -1,0 +1,69 @@
+import CRDT
+import Foundation
+import Logging
+import Storage
+import Timeline
+
+/// Group commit for the update log: appends that arrive while a write is in flight are collected and
+/// written together in the next transaction, so many editors cost one commit (one fsync), not one each.
+///
+/// There is no background task: the caller that finds no write in flight becomes the leader and writes
+/// its update together with everything queued meanwhile; when it is done it hands leadership to the
+/// first caller still waiting, who writes the next batch. Every caller returns once its update is durable.
+public actor GroupCommitter {
+    private enum Turn: Sendable {
+        case committed(Int64)
+        case lead
+    }
+
+    private struct Pending {
+        let update: DocumentRepository.NewUpdate
+        let continuation: CheckedContinuation<Turn, any Error>
+    }
+
+    private let documents: DocumentRepository
+    private let maximumBatch: Int
+    private var queue: [Pending] = []
+    private var writing = false
+    /// Transactions written, and updates in them (for metrics and benchmarks).
+    public private(set) var batchesWritten = 0
+    public private(set) var updatesWritten = 0
+
+    public init(documents: DocumentRepository, maximumBatch: Int = 1000) {
+        self.documents = documents
+        self.maximumBatch = max(1, maximumBatch)
+    }
+
+    /// Appends one update; returns its `seq` once it is durable.
+    public func append(_ update: DocumentRepository.NewUpdate) async throws -> Int64 {
+        if writing {
+            let turn = try await withCheckedThrowingContinuation { continuation in
+                queue.append(Pending(update: update, continuation: continuation))
+            }
+            if case .committed(let seq) = turn { return seq }
+        }
+        writing = true
+        let batch = Array(queue.prefix(maximumBatch - 1))
+        queue.removeFirst(batch.count)
+        do {
+            let seqs = try await documents.append([update] + batch.map(\.update))
+            batchesWritten += 1
+            updatesWritten += batch.count + 1
+            for (pending, seq) in zip(batch, seqs.dropFirst()) { pending.continuation.resume(returning: .committed(seq)) }
+            handOff()
+            return seqs[0]
+        } catch {
+            for pending in batch { pending.continuation.resume(throwing: error) }
+            handOff()
+            throw error
+        }
+    }
+
+    private func handOff() {
+        if queue.isEmpty {
+            writing = false
+        } else {
+            queue.removeFirst().continuation.resume(returning: .lead)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import CRDT
+import Foundation
+import Logging
+import Storage
+import Timeline
+
+extension Room {
+    /// Handles one binary frame from a y-websocket connection.
+    ///
+    /// Malformed frames close the connection (code 1007) without touching the document. Updates from
+    /// viewers and commenters are refused with the y-protocols auth message "permission denied" and do
+    /// not change the document.
+    public func receive(_ frame: [UInt8], from id: ConnectionID) async {
+        guard let connection = connections[id] else { return }
+        let messages: [ProtocolMessage]
+        do {
+            messages = try ProtocolMessage.decodeAll(frame)
+        } catch {
+            reject(id, reason: "malformed message: \(error)")
+            return
+        }
+        for message in messages {
+            guard connections[id] != nil else { return }
+            switch message {
+            case .sync(.step1(let encodedVector)):
+                do {
+                    let vector = try StateVector(encoded: encodedVector)
+                    await waitUntilDurable()
+                    send(.binary(ProtocolMessage.sync(.step2(update: project.doc.encodeStateAsUpdate(against: vector))).encode()), to: id)
+                } catch {
+                    reject(id, reason: "malformed state vector: \(error)")
+                    return
+                }
+            case .sync(.step2(let update)), .sync(.update(let update)):
+                await receiveUpdate(update, from: connection)
+            case .awareness(let update):
+                receiveAwareness(update, from: connection)
+            case .queryAwareness:
+                send(.binary(ProtocolMessage.awareness(awareness.encodeAllStates()).encode()), to: id)
+            case .auth, .custom:
+                break  // clients do not send auth; unknown types are ignored, as the reference server does
+            }
+        }
+    }
+
+    private func receiveUpdate(_ update: [UInt8], from connection: RoomConnection) async {
+        if Self.isEmptyUpdate(update) { return }
+        guard connection.participant.role.canEdit else {
+            send(.binary(ProtocolMessage.auth(.permissionDenied(reason: "permission denied")).encode()), to: connection.id)
+            return
+        }
+        _ = capture.take()
+        do {
+            try project.doc.applyUpdate(update, origin: AnyHashable(connection.id))
+        } catch {
+            reject(connection.id, reason: "malformed update: \(error)")
+            return
+        }
+        guard let emitted = capture.take() else { return }  // nothing new (or only pending structs)
+        do {
+            try await persistAndRelay(emitted, author: connection.participant, clientID: nil, origin: "sync", from: connection.id)
+        } catch {
+            return
+        }
+        liveDocumentChanged(by: connection.participant)
+    }
+
+    /// Closes a connection that sent something that is not y-protocols.
+    func reject(_ id: ConnectionID, reason: String) {
+        logger.notice("rejecting a connection", metadata: ["connection": "\(id)", "reason": "\(reason)"])
+        send(.close(code: 1007, reason: String(reason.prefix(120))), to: id)
+        disconnect(id)
+    }
+
+    /// `00 00`: no structs, no deletions (what a fresh client sends as its sync step 2).
+    static func isEmptyUpdate(_ update: [UInt8]) -> Bool { update == [0, 0] }
+}

@@ -1,0 +1,115 @@
+import CRDT
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Timeline
+
+/// The rooms of this node: loads a project's document on first use, shares it between connections,
+/// checkpoints it, takes automatic versions, and unloads it a while after the last connection left,
+/// only once everything is durable.
+///
+/// It is a `Service`: its `run()` is the maintenance loop, and at shutdown it checkpoints every room.
+public actor RoomRegistry: Service {
+    private var rooms: [UUID: Room] = [:]
+    private var loading: [UUID: [CheckedContinuation<Room, any Error>]] = [:]
+    private let dependencies: RoomDependencies
+
+    public init(database: Database, configuration: CollabConfiguration = CollabConfiguration(), logger: Logger) {
+        self.dependencies = RoomDependencies(
+            database: database,
+            committer: GroupCommitter(documents: database.documents),
+            configuration: configuration,
+            logger: logger
+        )
+    }
+
+    /// The group committer (for metrics).
+    public nonisolated var committer: GroupCommitter { dependencies.committer }
+
+    /// Number of loaded rooms.
+    public var loadedRooms: Int { rooms.count }
+
+    /// The room of a project, loaded if needed. Concurrent callers share one load.
+    public func room(for projectID: UUID) async throws -> Room {
+        if let room = rooms[projectID], await !room.isBroken { return room }
+        rooms[projectID] = nil
+        if loading[projectID] != nil {
+            return try await withCheckedThrowingContinuation { loading[projectID, default: []].append($0) }
+        }
+        loading[projectID] = []
+        do {
+            let room = try await load(projectID)
+            rooms[projectID] = room
+            for waiter in loading.removeValue(forKey: projectID) ?? [] { waiter.resume(returning: room) }
+            return room
+        } catch {
+            for waiter in loading.removeValue(forKey: projectID) ?? [] { waiter.resume(throwing: error) }
+            throw error
+        }
+    }
+
+    /// The room if it is loaded (no load).
+    public func loadedRoom(for projectID: UUID) -> Room? { rooms[projectID] }
+
+    private func load(_ projectID: UUID) async throws -> Room {
+        let database = dependencies.database
+        guard let (name, settings) = try await database.projects.settings(id: projectID) else { throw CollabError.projectNotFound }
+        let checkpoint = try await database.documents.latestCheckpoint(projectID: projectID)
+        let tail = try await database.documents.updates(projectID: projectID, after: checkpoint?.seq ?? 0)
+        let doc = YDoc()
+        if let checkpoint { try doc.applyUpdate(checkpoint.state) }
+        for update in tail { try doc.applyUpdate(update.payload) }
+        let lastSeq = tail.last?.seq ?? checkpoint?.seq ?? 0
+        let room = Room(
+            projectID: projectID,
+            project: ProjectDocument(doc: doc),
+            lastSeq: lastSeq,
+            checkpointSeq: checkpoint?.seq ?? 0,
+            dependencies: dependencies
+        )
+        if lastSeq == 0 {
+            try await room.initialize(meta: Self.meta(name: name, settings: settings))
+        }
+        dependencies.logger.info(
+            "room loaded",
+            metadata: ["project": "\(projectID)", "checkpoint": "\(checkpoint?.seq ?? 0)", "tail": "\(tail.count)"]
+        )
+        return room
+    }
+
+    static func meta(name: String, settings: ProjectSettings) -> ProjectMeta {
+        let rate = (try? FrameRate(Int64(settings.rate.num), Int64(settings.rate.den))) ?? .fps30
+        return ProjectMeta(name: name, rate: rate, width: Int64(settings.width), height: Int64(settings.height), sampleRate: Int64(settings.sampleRate))
+    }
+
+    /// Runs maintenance every `maintenanceInterval` until shutdown, then checkpoints every room.
+    public func run() async throws {
+        let interval = Duration.milliseconds(Int(dependencies.configuration.maintenanceInterval * 1000))
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: interval)
+            await maintain()
+        }
+        await shutdown()
+    }
+
+    /// One maintenance pass over every room.
+    public func maintain() async {
+        for (projectID, room) in rooms {
+            if await room.maintain(now: ContinuousClock.now) {
+                rooms[projectID] = nil
+                dependencies.logger.info("room unloaded", metadata: ["project": "\(projectID)"])
+            }
+        }
+    }
+
+    /// Checkpoints every room (the server is stopping).
+    public func shutdown() async {
+        for room in rooms.values { await room.closeForShutdown() }
+    }
+
+    /// Disconnects a user's connections to a project (their membership changed).
+    public func disconnect(userID: UUID, projectID: UUID, reason: String) async {
+        await rooms[projectID]?.disconnect(userID: userID, reason: reason)
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// A project's CRDT document in PostgreSQL: the append-only update log and its checkpoints.
+///
+/// Each accepted Yjs update is a row of `document_updates`, numbered per project (`seq` from 1). A
+/// checkpoint stores the merged state up to a `seq`, so loading reads the latest checkpoint plus the
+/// rows after it.
+public struct DocumentRepository: Sendable {
+    let database: Database
+
+    /// One update to append.
+    public struct NewUpdate: Sendable {
+        public let projectID: UUID
+        public let payload: [UInt8]
+        public let authorID: UUID?
+        public let clientID: UInt64?
+        /// What produced it: `sync` (a Yjs client), `live` (a JSON client), `rest`, `server`, `restore`, `job`.
+        public let origin: String
+
+        public init(projectID: UUID, payload: [UInt8], authorID: UUID?, clientID: UInt64?, origin: String) {
+            self.projectID = projectID
+            self.payload = payload
+            self.authorID = authorID
+            self.clientID = clientID
+            self.origin = origin
+        }
+    }
+
+    /// A stored update.
+    public struct StoredUpdate: Sendable {
+        public let seq: Int64
+        public let payload: [UInt8]
+        public let authorID: UUID?
+        public let origin: String
+        public let createdAt: Date
+    }
+
+    /// A stored checkpoint.
+    public struct Checkpoint: Sendable {
+        public let seq: Int64
+        public let state: [UInt8]
+    }
+
+    /// Appends `updates` (possibly of several projects) in ONE transaction, one commit for all: the
+    /// group commit of the persistence pipeline. Returns each update's `seq`, in the order given.
+    public func append(_ updates: [NewUpdate]) async throws -> [Int64] {
+        guard !updates.isEmpty else { return [] }
+        let logger = database.logger
+        let byProject = Dictionary(grouping: updates.indices, by: { updates[$0].projectID })
+        return try await database.transaction { connection in
+            var seqs = [Int64](repeating: 0, count: updates.count)
+            for projectID in byProject.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+                let indices = byProject[projectID]!
+                // The project row lock serialises appenders of one project (other nodes included).
+                try await connection.query("SELECT id FROM projects WHERE id = \(projectID) FOR UPDATE", logger: logger)
+                let last = try await connection.query(
+                    "SELECT coalesce(max(seq), 0)::bigint FROM document_updates WHERE project_id = \(projectID)",
+                    logger: logger
+                )
+                var next = (try await last.decode(Int64.self).all().first ?? 0) + 1
+                var seqColumn: [Int64] = []
+                // Arrays of optionals do not bind, so absent authors and client ids travel as "".
+                var payloads: [ByteBuffer] = []
+                var authors: [String] = []
+                var clients: [String] = []
+                var origins: [String] = []
+                for index in indices {
+                    let update = updates[index]
+                    seqs[index] = next
+                    seqColumn.append(next)
+                    payloads.append(ByteBuffer(bytes: update.payload))
+                    authors.append(update.authorID?.uuidString ?? "")
+                    clients.append(update.clientID.map { String(Int64(bitPattern: $0)) } ?? "")
+                    origins.append(update.origin)
+                    next += 1
+                }
+                try await connection.query(
+                    """
+                    INSERT INTO document_updates (project_id, seq, payload, author_id, client_id, origin)
+                    SELECT \(projectID), s, p, nullif(a, '')::uuid, nullif(c, '')::bigint, o
+                    FROM unnest(\(seqColumn)::bigint[], \(payloads)::bytea[], \(authors)::text[], \(clients)::text[], \(origins)::text[])
+                        AS t(s, p, a, c, o)
+                    """,
+                    logger: logger
+                )
+                try await connection.query("UPDATE projects SET updated_at = now() WHERE id = \(projectID)", logger: logger)
+            }
+            return seqs
+        }
+    }
+
+    /// The latest checkpoint of a project, if any.
+    public func latestCheckpoint(projectID: UUID) async throws -> Checkpoint? {
+        let rows = try await database.client.query(
+            "SELECT seq, state FROM document_checkpoints WHERE project_id = \(projectID) ORDER BY seq DESC LIMIT 1",
+            logger: database.logger
+        )
+        return try await rows.decode((Int64, Data).self).all().first.map { Checkpoint(seq: $0.0, state: Array($0.1)) }
+    }
+
+    /// The updates after `seq`, in order.
+    public func updates(projectID: UUID, after seq: Int64, limit: Int = 1_000_000) async throws -> [StoredUpdate] {
+        let rows = try await database.client.query(
+            """
+            SELECT seq, payload, author_id, origin, created_at FROM document_updates
+            WHERE project_id = \(projectID) AND seq > \(seq) ORDER BY seq LIMIT \(limit)
+            """,
+            logger: database.logger
+        )
+        return try await rows.decode((Int64, Data, UUID?, String, Date).self).all().map {
+            StoredUpdate(seq: $0.0, payload: Array($0.1), authorID: $0.2, origin: $0.3, createdAt: $0.4)
+        }
+    }
+
+    /// The highest `seq` of a project's log (0 when empty).
+    public func lastSeq(projectID: UUID) async throws -> Int64 {
+        let rows = try await database.client.query(
+            "SELECT coalesce(max(seq), 0)::bigint FROM document_updates WHERE project_id = \(projectID)",
+            logger: database.logger
+        )
+        return try await rows.decode(Int64.self).all().first ?? 0
+    }
+
+    /// Stores the merged state up to `seq` and drops older checkpoints of the project (the log stays whole).
+    public func writeCheckpoint(projectID: UUID, seq: Int64, state: [UInt8], stateVector: [UInt8]) async throws {
+        let logger = database.logger
+        try await database.transaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO document_checkpoints (project_id, seq, state, state_vector)
+                VALUES (\(projectID), \(seq), \(Data(state)), \(Data(stateVector)))
+                ON CONFLICT (project_id, seq) DO UPDATE SET state = EXCLUDED.state, state_vector = EXCLUDED.state_vector
+                """,
+                logger: logger
+            )
+            try await connection.query(
+                "DELETE FROM document_checkpoints WHERE project_id = \(projectID) AND seq < \(seq)",
+                logger: logger
+            )
+        }
+    }
+}
+
+extension DocumentRepository {
+    /// The log newest first: entries before `seq` (all when nil), at most `limit`.
+    public func history(projectID: UUID, before seq: Int64?, limit: Int) async throws -> [StoredUpdate] {
+        let upper = seq ?? Int64.max
+        let rows = try await database.client.query(
+            """
+            SELECT seq, payload, author_id, origin, created_at FROM document_updates
+            WHERE project_id = \(projectID) AND seq < \(upper) ORDER BY seq DESC LIMIT \(limit)
+            """,
+            logger: database.logger
+        )
+        return try await rows.decode((Int64, Data, UUID?, String, Date).self).all().map {
+            StoredUpdate(seq: $0.0, payload: Array($0.1), authorID: $0.2, origin: $0.3, createdAt: $0.4)
+        }
+    }
+}
