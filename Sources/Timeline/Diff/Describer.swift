@@ -30,7 +30,10 @@ struct Describer {
             let keys = Set(f.map(\.field))
             if keys == ["order"] { return (.reordered, "Track \(name) reordered") }
             if keys == ["name"] {
-                return (.renamed, "Track \(id) renamed from “\(field(f, "name")?.old?.stringValue ?? "")” to “\(field(f, "name")?.new?.stringValue ?? "")”")
+                return (
+                    .renamed,
+                    "Track \(id) renamed from “\(field(f, "name")?.old?.stringValue ?? "")” to “\(field(f, "name")?.new?.stringValue ?? "")”"
+                )
             }
             return (.changed, "Track \(name) changed: \(f.map(\.field).joined(separator: ", "))")
         }
@@ -62,7 +65,8 @@ struct Describer {
             var result: TimelineDiff.ChangeKind = .changed
             if keys.contains("duration") || keys.contains("in") {
                 result = .trimmed
-                parts.append("trimmed to \(tc(field(f, "start")?.new ?? a.map { .integer($0.start.value) }))–\(tc(b.map { .integer($0.end.value) }))")
+                let from = tc(field(f, "start")?.new ?? a.map { .integer($0.start.value) })
+                parts.append("trimmed to \(from)–\(tc(b.map { .integer($0.end.value) }))")
             } else if keys.contains("start") || keys.contains("track") {
                 result = .moved
                 var s = "moved"

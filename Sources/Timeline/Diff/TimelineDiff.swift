@@ -66,7 +66,15 @@ public struct TimelineDiff: Sendable, Hashable, Codable {
         let describe = Describer(rate: rate, old: old, new: new)
         if let a = try? old.projectMeta(), let b = try? new.projectMeta(), a != b {
             let fields = Self.fieldChanges(a.fields, b.fields)
-            out.append(Change(entity: "meta", id: "meta", kind: .changed, fields: fields, summary: "Project settings changed: \(fields.map(\.field).joined(separator: ", "))"))
+            out.append(
+                Change(
+                    entity: "meta",
+                    id: "meta",
+                    kind: .changed,
+                    fields: fields,
+                    summary: "Project settings changed: \(fields.map(\.field).joined(separator: ", "))"
+                )
+            )
         }
         out += Self.compare("tracks", old.tracks, new.tracks, \.fields) { id, kind, f in describe.track(id, kind, f) }
         out += Self.compare("assets", old.assets, new.assets, \.fields) { id, kind, f in describe.asset(id, kind, f) }
@@ -87,7 +95,10 @@ public struct TimelineDiff: Sendable, Hashable, Codable {
     }
 
     static func compare<R>(
-        _ entity: String, _ old: [String: R], _ new: [String: R], _ fields: (R) -> [String: YAny],
+        _ entity: String,
+        _ old: [String: R],
+        _ new: [String: R],
+        _ fields: (R) -> [String: YAny],
         _ summary: (String, ChangeKind, [FieldChange]) -> (ChangeKind, String)
     ) -> [Change] {
         var out: [Change] = []

@@ -87,7 +87,9 @@ public final class ProjectDocument {
     /// - Throws: ``TimelineError`` with ``TimelineError/operationIndex`` set to the failing operation.
     @discardableResult
     public func apply(
-        _ operations: [EditOperation], origin: AnyHashable? = nil, makeID: @escaping () -> String = { UUID().uuidString.lowercased() }
+        _ operations: [EditOperation],
+        origin: AnyHashable? = nil,
+        makeID: @escaping () -> String = { UUID().uuidString.lowercased() }
     ) throws(TimelineError) -> [OperationResult] {
         guard operations.count <= Self.maxOperationsPerBatch else {
             throw TimelineError.tooManyOperations.with("\(operations.count) > \(Self.maxOperationsPerBatch)")
@@ -125,8 +127,12 @@ extension ProjectDocument {
     public static func create(from view: TimelineView, clientID: UInt64? = nil) -> ProjectDocument {
         let project = create(view.meta, clientID: clientID)
         let state = TimelineState(
-            meta: view.meta, tracks: view.tracks.map(\.record), clips: view.tracks.flatMap(\.clips) + view.orphanClips, assets: view.assets,
-            markers: view.markers)
+            meta: view.meta,
+            tracks: view.tracks.map(\.record),
+            clips: view.tracks.flatMap(\.clips) + view.orphanClips,
+            assets: view.assets,
+            markers: view.markers
+        )
         project.doc.transact {
             for w in state.creationWrites { w.perform(on: project.doc) }
         }

@@ -42,12 +42,18 @@ struct OTIOExporter {
         let markers = view.markers.map { m in
             let upper = m.color.uppercased()
             return OTIOMarker(
-                name: m.label, markedRange: TimeRange(start: m.time, duration: m.duration, rate: rate),
-                color: Self.otioColors.contains(upper) ? upper : "RED", metadata: ["editbay": .object(["id": .string(m.id), "color": .string(m.color)])])
+                name: m.label,
+                markedRange: TimeRange(start: m.time, duration: m.duration, rate: rate),
+                color: Self.otioColors.contains(upper) ? upper : "RED",
+                metadata: ["editbay": .object(["id": .string(m.id), "color": .string(m.color)])]
+            )
         }
         return OTIOTimeline(
-            name: view.meta.name, globalStartTime: RationalTime(value: 0, rate: rate.doubleValue),
-            tracks: OTIOStack(children: children, markers: markers), metadata: meta)
+            name: view.meta.name,
+            globalStartTime: RationalTime(value: 0, rate: rate.doubleValue),
+            tracks: OTIOStack(children: children, markers: markers),
+            metadata: meta
+        )
     }
 
     /// Assets no clip uses: kept in the timeline's metadata so an import restores them.
@@ -79,8 +85,14 @@ struct OTIOExporter {
                 children.append(
                     .transition(
                         OTIOTransition(
-                            name: tr.kind, transitionType: type, inOffset: RationalTime(tr.inOffset, rate: rate),
-                            outOffset: RationalTime(tr.duration - tr.inOffset, rate: rate), metadata: ["editbay": .object(["kind": .string(tr.kind)])])))
+                            name: tr.kind,
+                            transitionType: type,
+                            inOffset: RationalTime(tr.inOffset, rate: rate),
+                            outOffset: RationalTime(tr.duration - tr.inOffset, rate: rate),
+                            metadata: ["editbay": .object(["kind": .string(tr.kind)])]
+                        )
+                    )
+                )
                 if let name = c.metadata["otio"]?.objectValue?["transitionName"]?.stringValue, case .transition(var t) = children.removeLast() {
                     t.name = name
                     children.append(.transition(t))
@@ -96,8 +108,12 @@ struct OTIOExporter {
         if overlapLane > 0 { editbay["overlapOf"] = .string(t.id) }
         metadata["editbay"] = .object(editbay)
         return OTIOTrack(
-            name: overlapLane > 0 ? "\(t.name) (overlap \(overlapLane))" : t.name, kind: t.kind == .video ? "Video" : "Audio", children: children,
-            enabled: t.kind == .video ? !t.hidden : !t.muted, metadata: metadata)
+            name: overlapLane > 0 ? "\(t.name) (overlap \(overlapLane))" : t.name,
+            kind: t.kind == .video ? "Video" : "Audio",
+            children: children,
+            enabled: t.kind == .video ? !t.hidden : !t.muted,
+            metadata: metadata
+        )
     }
 
     func clip(_ c: ClipRecord) -> OTIOClip {
@@ -117,11 +133,21 @@ struct OTIOExporter {
             metadata["otio"] = otio.isEmpty ? nil : .object(otio)
         }
         if c.speed != 1 {
-            effects.append(.object(["OTIO_SCHEMA": .string("LinearTimeWarp.1"), "name": .string("speed"), "effect_name": .string("LinearTimeWarp"), "time_scalar": .double(c.speed), "metadata": .object([:])]))
+            effects.append(
+                .object([
+                    "OTIO_SCHEMA": .string("LinearTimeWarp.1"), "name": .string("speed"), "effect_name": .string("LinearTimeWarp"),
+                    "time_scalar": .double(c.speed), "metadata": .object([:]),
+                ])
+            )
         }
         return OTIOClip(
-            name: c.name, sourceRange: TimeRange(start: assetStart + c.inPoint, duration: c.duration, rate: rate), mediaReference: reference(asset),
-            effects: effects, enabled: enabled, metadata: metadata)
+            name: c.name,
+            sourceRange: TimeRange(start: assetStart + c.inPoint, duration: c.duration, rate: rate),
+            mediaReference: reference(asset),
+            effects: effects,
+            enabled: enabled,
+            metadata: metadata
+        )
     }
 
     func reference(_ a: AssetRecord?) -> OTIOMediaReference {
@@ -131,7 +157,10 @@ struct OTIOExporter {
         if a.origin["type"]?.stringValue == "generator" {
             return OTIOMediaReference(
                 kind: .generator(kind: a.origin["kind"]?.stringValue ?? a.kind.rawValue, parameters: a.origin["parameters"]?.objectValue ?? [:]),
-                name: a.name, availableRange: available, metadata: meta)
+                name: a.name,
+                availableRange: available,
+                metadata: meta
+            )
         }
         if a.origin["type"]?.stringValue == "otio", let schema = a.origin["schema"]?.stringValue, let fields = a.origin["fields"]?.objectValue {
             return OTIOMediaReference(kind: .unknown(schema: schema, fields: fields))

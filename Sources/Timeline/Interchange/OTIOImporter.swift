@@ -61,14 +61,21 @@ struct OTIOImporter {
         var metadata = timeline.metadata
         metadata["editbay"] = nil
         var meta = ProjectMeta(
-            name: timeline.name, rate: rate, width: editbay?["width"]?.int64Value ?? 1920, height: editbay?["height"]?.int64Value ?? 1080,
-            sampleRate: editbay?["sampleRate"]?.int64Value ?? 48_000, metadata: metadata)
+            name: timeline.name,
+            rate: rate,
+            width: editbay?["width"]?.int64Value ?? 1920,
+            height: editbay?["height"]?.int64Value ?? 1080,
+            sampleRate: editbay?["sampleRate"]?.int64Value ?? 48_000,
+            metadata: metadata
+        )
         for a in editbay?["unusedAssets"]?.arrayValue ?? [] {
             guard var record = a.decoded(as: AssetRecord.self) else { continue }
             record.id = id(preferring: record.id)
             assets[record.id] = record
         }
-        if let g = timeline.globalStartTime, g.value != 0 { meta.metadata["otio"] = .object(["global_start_time": .object(["value": .double(g.value), "rate": .double(g.rate)])]) }
+        if let g = timeline.globalStartTime, g.value != 0 {
+            meta.metadata["otio"] = .object(["global_start_time": .object(["value": .double(g.value), "rate": .double(g.rate)])])
+        }
         try addStack(timeline.tracks, offset: .zero, name: "", path: "tracks")
         for m in timeline.tracks.markers { try addMarker(m, at: .zero, sourceStart: .zero, path: "tracks.markers") }
         // Tracks keep the order keys EditBay exported if they are valid and increasing in file
@@ -106,7 +113,12 @@ struct OTIOImporter {
                 try addStack(s, offset: offset, name: name.isEmpty ? s.name : "\(name)/\(s.name)", path: p)
             default:
                 // A bare item in a stack: a lane of its own.
-                try addTrack(OTIOTrack(name: name.isEmpty ? "Stack item" : name, kind: "Video", children: [child]), offset: offset, namePrefix: "", path: p)
+                try addTrack(
+                    OTIOTrack(name: name.isEmpty ? "Stack item" : name, kind: "Video", children: [child]),
+                    offset: offset,
+                    namePrefix: "",
+                    path: p
+                )
             }
         }
     }
@@ -124,10 +136,15 @@ struct OTIOImporter {
         var metadata = t.metadata
         metadata["editbay"] = nil
         let record = TrackRecord(
-            id: id(preferring: eb?["overlapOf"] == nil ? eb?["id"]?.stringValue : nil), kind: kind,
-            name: namePrefix.isEmpty ? t.name : "\(namePrefix)/\(t.name)", order: eb?["order"]?.stringValue ?? "",
-            muted: eb?["muted"]?.boolValue ?? (kind == .audio && !t.enabled), hidden: eb?["hidden"]?.boolValue ?? (kind == .video && !t.enabled),
-            locked: eb?["locked"]?.boolValue ?? false, metadata: metadata)
+            id: id(preferring: eb?["overlapOf"] == nil ? eb?["id"]?.stringValue : nil),
+            kind: kind,
+            name: namePrefix.isEmpty ? t.name : "\(namePrefix)/\(t.name)",
+            order: eb?["order"]?.stringValue ?? "",
+            muted: eb?["muted"]?.boolValue ?? (kind == .audio && !t.enabled),
+            hidden: eb?["hidden"]?.boolValue ?? (kind == .video && !t.enabled),
+            locked: eb?["locked"]?.boolValue ?? false,
+            metadata: metadata
+        )
         var lane = Lane(record: record)
         let index = tracks.count
         tracks.append(record)
@@ -167,10 +184,12 @@ struct OTIOImporter {
                 pending = nil
             case .gap(let g):
                 if !g.metadata.isEmpty || !g.markers.isEmpty || !g.name.isEmpty {
-                    lane.unknown.append(.object([
-                        "schema": .string("Gap.1"), "name": .string(g.name), "start": .integer(start.value),
-                        "duration": .integer(ranges[i].duration.value), "metadata": .object(g.metadata),
-                    ]))
+                    lane.unknown.append(
+                        .object([
+                            "schema": .string("Gap.1"), "name": .string(g.name), "start": .integer(start.value),
+                            "duration": .integer(ranges[i].duration.value), "metadata": .object(g.metadata),
+                        ])
+                    )
                 }
                 for m in g.markers { try addMarker(m, at: start, sourceStart: try flicks(g.sourceRange.startTime, p), path: p) }
             case .transition(let tr):
@@ -184,16 +203,27 @@ struct OTIOImporter {
             }
         }
         if let tr = pending {
-            lane.unknown.append(.object(["schema": .string("Transition.1"), "name": .string(tr.name), "start": .integer((offset + (ranges.last.map { $0.start } ?? .zero)).value)]))
+            lane.unknown.append(
+                .object([
+                    "schema": .string("Transition.1"), "name": .string(tr.name),
+                    "start": .integer((offset + (ranges.last.map { $0.start } ?? .zero)).value),
+                ])
+            )
         }
     }
 
     private mutating func addClip(
-        _ c: OTIOClip, on track: TrackRecord, start: Flicks, duration: Flicks, transition: OTIOTransition?, path: String
+        _ c: OTIOClip,
+        on track: TrackRecord,
+        start: Flicks,
+        duration: Flicks,
+        transition: OTIOTransition?,
+        path: String
     ) throws(TimelineError) {
         let ref = c.mediaReference
         let asset = try asset(for: ref, on: track.kind, path: path)
-        let trimmedStart = try c.trimmedRange.map { (r: TimeRange) throws(TimelineError) in try flicks(r.startTime, path + ".source_range") } ?? asset.start
+        let trimmedStart =
+            try c.trimmedRange.map { (r: TimeRange) throws(TimelineError) in try flicks(r.startTime, path + ".source_range") } ?? asset.start
         var metadata = c.metadata
         let eb = metadata["editbay"]?.objectValue
         metadata["editbay"] = nil
@@ -209,19 +239,32 @@ struct OTIOImporter {
         }
         if !otherEffects.isEmpty { otio["effects"] = .array(otherEffects) }
         if !c.enabled { otio["enabled"] = .bool(false) }
-        if let t = transition, !t.name.isEmpty, t.name != t.metadata["editbay"]?.objectValue?["kind"]?.stringValue { otio["transitionName"] = .string(t.name) }
+        if let t = transition, !t.name.isEmpty, t.name != t.metadata["editbay"]?.objectValue?["kind"]?.stringValue {
+            otio["transitionName"] = .string(t.name)
+        }
         if !otio.isEmpty { metadata["otio"] = .object(otio) }
         var transitionIn: ClipTransition?
         if let t = transition {
             let i = try flicks(t.inOffset, path + " transition in_offset")
             let o = try flicks(t.outOffset, path + " transition out_offset")
-            let kind = t.metadata["editbay"]?.objectValue?["kind"]?.stringValue ?? (t.transitionType == "SMPTE_Dissolve" ? "dissolve" : t.transitionType)
+            let kind =
+                t.metadata["editbay"]?.objectValue?["kind"]?.stringValue ?? (t.transitionType == "SMPTE_Dissolve" ? "dissolve" : t.transitionType)
             transitionIn = ClipTransition(kind: kind, duration: i + o, inOffset: i)
         }
         let record = ClipRecord(
-            id: id(preferring: eb?["id"]?.stringValue), track: track.id, asset: asset.id, start: start, duration: duration,
-            inPoint: trimmedStart - asset.start, speed: speed, gain: eb?["gain"]?.doubleValue ?? 1, opacity: eb?["opacity"]?.doubleValue ?? 1,
-            transitionIn: transitionIn, name: c.name, metadata: metadata)
+            id: id(preferring: eb?["id"]?.stringValue),
+            track: track.id,
+            asset: asset.id,
+            start: start,
+            duration: duration,
+            inPoint: trimmedStart - asset.start,
+            speed: speed,
+            gain: eb?["gain"]?.doubleValue ?? 1,
+            opacity: eb?["opacity"]?.doubleValue ?? 1,
+            transitionIn: transitionIn,
+            name: c.name,
+            metadata: metadata
+        )
         clips.append(record)
         for m in c.markers { try addMarker(m, at: start, sourceStart: trimmedStart, path: path + ".markers") }
     }
@@ -282,8 +325,13 @@ struct OTIOImporter {
         let eb = m.metadata["editbay"]?.objectValue
         markers.append(
             MarkerRecord(
-                id: id(preferring: eb?["id"]?.stringValue), time: itemStart + s - sourceStart, duration: d, label: m.name,
-                color: eb?["color"]?.stringValue ?? m.color.lowercased()))
+                id: id(preferring: eb?["id"]?.stringValue),
+                time: itemStart + s - sourceStart,
+                duration: d,
+                label: m.name,
+                color: eb?["color"]?.stringValue ?? m.color.lowercased()
+            )
+        )
     }
 
     static func canonical(_ v: JSONValue) -> String {
@@ -302,7 +350,9 @@ extension ProjectDocument {
     ///     export are reused when unique, so an export/import round trip keeps them.
     /// - Throws: ``TimelineError/importFailed`` naming the OTIO path of a time it cannot convert.
     public static func importOTIO(
-        _ timeline: OTIOTimeline, clientID: UInt64? = nil, makeID: @escaping () -> String = { UUID().uuidString.lowercased() }
+        _ timeline: OTIOTimeline,
+        clientID: UInt64? = nil,
+        makeID: @escaping () -> String = { UUID().uuidString.lowercased() }
     ) throws(TimelineError) -> ProjectDocument {
         var importer = OTIOImporter(timeline: timeline, makeID: makeID)
         return create(from: try importer.run(), clientID: clientID)

@@ -63,8 +63,18 @@ public struct AssetRecord: Sendable, Hashable, Codable {
 
     /// Creates an asset record.
     public init(
-        id: String, kind: AssetKind, name: String = "", uri: String = "", duration: Flicks? = nil, start: Flicks = .zero, width: Int64? = nil,
-        height: Int64? = nil, rate: FrameRate? = nil, hasAudio: Bool = false, status: AssetStatus = .ready, origin: JSONObject = ["type": .string("upload")]
+        id: String,
+        kind: AssetKind,
+        name: String = "",
+        uri: String = "",
+        duration: Flicks? = nil,
+        start: Flicks = .zero,
+        width: Int64? = nil,
+        height: Int64? = nil,
+        rate: FrameRate? = nil,
+        hasAudio: Bool = false,
+        status: AssetStatus = .ready,
+        origin: JSONObject = ["type": .string("upload")]
     ) {
         self.id = id
         self.kind = kind
@@ -88,10 +98,20 @@ public struct AssetRecord: Sendable, Hashable, Codable {
         if case .object(let m)? = o["origin"]?.jsonValue { origin = m }
         return .success(
             AssetRecord(
-                id: id, kind: kind, name: o["name"]?.stringValue ?? "", uri: o["uri"]?.stringValue ?? "", duration: o["duration"]?.flicksValue,
-                start: o["start"]?.flicksValue ?? .zero, width: o["width"]?.int64Value, height: o["height"]?.int64Value,
-                rate: FrameRate(yAny: o["rate"]), hasAudio: o["hasAudio"]?.boolValue ?? false,
-                status: o["status"]?.stringValue.flatMap(AssetStatus.init(rawValue:)) ?? .ready, origin: origin))
+                id: id,
+                kind: kind,
+                name: o["name"]?.stringValue ?? "",
+                uri: o["uri"]?.stringValue ?? "",
+                duration: o["duration"]?.flicksValue,
+                start: o["start"]?.flicksValue ?? .zero,
+                width: o["width"]?.int64Value,
+                height: o["height"]?.int64Value,
+                rate: FrameRate(yAny: o["rate"]),
+                hasAudio: o["hasAudio"]?.boolValue ?? false,
+                status: o["status"]?.stringValue.flatMap(AssetStatus.init(rawValue:)) ?? .ready,
+                origin: origin
+            )
+        )
     }
 
     var fields: [String: YAny] {

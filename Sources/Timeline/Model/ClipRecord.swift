@@ -70,8 +70,18 @@ public struct ClipRecord: Sendable, Hashable, Codable {
 
     /// Creates a clip record.
     public init(
-        id: String, track: String, asset: String, start: Flicks, duration: Flicks, inPoint: Flicks = .zero, speed: Double = 1,
-        gain: Double = 1, opacity: Double = 1, transitionIn: ClipTransition? = nil, name: String = "", metadata: JSONObject = [:]
+        id: String,
+        track: String,
+        asset: String,
+        start: Flicks,
+        duration: Flicks,
+        inPoint: Flicks = .zero,
+        speed: Double = 1,
+        gain: Double = 1,
+        opacity: Double = 1,
+        transitionIn: ClipTransition? = nil,
+        name: String = "",
+        metadata: JSONObject = [:]
     ) {
         self.id = id
         self.track = track
@@ -106,9 +116,20 @@ public struct ClipRecord: Sendable, Hashable, Codable {
         if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m }
         return .success(
             ClipRecord(
-                id: id, track: track, asset: asset, start: start, duration: duration, inPoint: o["in"]?.flicksValue ?? .zero,
-                speed: speed, gain: gain, opacity: opacity,
-                transitionIn: ClipTransition(yAny: o["transitionIn"]), name: o["name"]?.stringValue ?? "", metadata: metadata))
+                id: id,
+                track: track,
+                asset: asset,
+                start: start,
+                duration: duration,
+                inPoint: o["in"]?.flicksValue ?? .zero,
+                speed: speed,
+                gain: gain,
+                opacity: opacity,
+                transitionIn: ClipTransition(yAny: o["transitionIn"]),
+                name: o["name"]?.stringValue ?? "",
+                metadata: metadata
+            )
+        )
     }
 
     var fields: [String: YAny] {

@@ -28,8 +28,13 @@ public struct MarkerRecord: Sendable, Hashable, Codable {
         }
         return .success(
             MarkerRecord(
-                id: id, time: time, duration: o["duration"]?.flicksValue ?? .zero, label: o["label"]?.stringValue ?? "",
-                color: o["color"]?.stringValue ?? "red"))
+                id: id,
+                time: time,
+                duration: o["duration"]?.flicksValue ?? .zero,
+                label: o["label"]?.stringValue ?? "",
+                color: o["color"]?.stringValue ?? "red"
+            )
+        )
     }
 
     var fields: [String: YAny] {

@@ -22,7 +22,12 @@ public struct ProjectMeta: Sendable, Hashable, Codable {
 
     /// Creates project settings (defaults: 1920×1080 at 24 fps, 48 kHz).
     public init(
-        name: String, rate: FrameRate = .fps24, width: Int64 = 1920, height: Int64 = 1080, sampleRate: Int64 = 48_000, metadata: JSONObject = [:]
+        name: String,
+        rate: FrameRate = .fps24,
+        width: Int64 = 1920,
+        height: Int64 = 1080,
+        sampleRate: Int64 = 48_000,
+        metadata: JSONObject = [:]
     ) {
         self.schema = Self.currentSchema
         self.name = name

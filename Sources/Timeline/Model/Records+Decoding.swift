@@ -18,8 +18,13 @@ extension ProjectMeta {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            name: try c.req("name"), rate: try c.opt("rate") ?? .fps24, width: try c.opt("width") ?? 1920, height: try c.opt("height") ?? 1080,
-            sampleRate: try c.opt("sampleRate") ?? 48_000, metadata: try c.opt("metadata") ?? [:])
+            name: try c.req("name"),
+            rate: try c.opt("rate") ?? .fps24,
+            width: try c.opt("width") ?? 1920,
+            height: try c.opt("height") ?? 1080,
+            sampleRate: try c.opt("sampleRate") ?? 48_000,
+            metadata: try c.opt("metadata") ?? [:]
+        )
         schema = try c.opt("schema") ?? Self.currentSchema
     }
 }
@@ -29,9 +34,15 @@ extension TrackRecord {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            id: try c.req("id"), kind: try c.req("kind"), name: try c.opt("name") ?? "", order: try c.opt("order") ?? "",
-            muted: try c.opt("muted") ?? false, hidden: try c.opt("hidden") ?? false, locked: try c.opt("locked") ?? false,
-            metadata: try c.opt("metadata") ?? [:])
+            id: try c.req("id"),
+            kind: try c.req("kind"),
+            name: try c.opt("name") ?? "",
+            order: try c.opt("order") ?? "",
+            muted: try c.opt("muted") ?? false,
+            hidden: try c.opt("hidden") ?? false,
+            locked: try c.opt("locked") ?? false,
+            metadata: try c.opt("metadata") ?? [:]
+        )
     }
 }
 
@@ -40,9 +51,19 @@ extension ClipRecord {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            id: try c.req("id"), track: try c.req("track"), asset: try c.req("asset"), start: try c.req("start"), duration: try c.req("duration"),
-            inPoint: try c.opt("in") ?? .zero, speed: try c.opt("speed") ?? 1, gain: try c.opt("gain") ?? 1, opacity: try c.opt("opacity") ?? 1,
-            transitionIn: try c.opt("transitionIn"), name: try c.opt("name") ?? "", metadata: try c.opt("metadata") ?? [:])
+            id: try c.req("id"),
+            track: try c.req("track"),
+            asset: try c.req("asset"),
+            start: try c.req("start"),
+            duration: try c.req("duration"),
+            inPoint: try c.opt("in") ?? .zero,
+            speed: try c.opt("speed") ?? 1,
+            gain: try c.opt("gain") ?? 1,
+            opacity: try c.opt("opacity") ?? 1,
+            transitionIn: try c.opt("transitionIn"),
+            name: try c.opt("name") ?? "",
+            metadata: try c.opt("metadata") ?? [:]
+        )
     }
 }
 
@@ -51,9 +72,19 @@ extension AssetRecord {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            id: try c.req("id"), kind: try c.req("kind"), name: try c.opt("name") ?? "", uri: try c.opt("uri") ?? "", duration: try c.opt("duration"),
-            start: try c.opt("start") ?? .zero, width: try c.opt("width"), height: try c.opt("height"), rate: try c.opt("rate"),
-            hasAudio: try c.opt("hasAudio") ?? false, status: try c.opt("status") ?? .ready, origin: try c.opt("origin") ?? ["type": .string("upload")])
+            id: try c.req("id"),
+            kind: try c.req("kind"),
+            name: try c.opt("name") ?? "",
+            uri: try c.opt("uri") ?? "",
+            duration: try c.opt("duration"),
+            start: try c.opt("start") ?? .zero,
+            width: try c.opt("width"),
+            height: try c.opt("height"),
+            rate: try c.opt("rate"),
+            hasAudio: try c.opt("hasAudio") ?? false,
+            status: try c.opt("status") ?? .ready,
+            origin: try c.opt("origin") ?? ["type": .string("upload")]
+        )
     }
 }
 
@@ -62,8 +93,12 @@ extension MarkerRecord {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         self.init(
-            id: try c.req("id"), time: try c.req("time"), duration: try c.opt("duration") ?? .zero, label: try c.opt("label") ?? "",
-            color: try c.opt("color") ?? "red")
+            id: try c.req("id"),
+            time: try c.req("time"),
+            duration: try c.opt("duration") ?? .zero,
+            label: try c.opt("label") ?? "",
+            color: try c.opt("color") ?? "red"
+        )
     }
 }
 

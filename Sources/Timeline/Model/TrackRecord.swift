@@ -29,7 +29,13 @@ public struct TrackRecord: Sendable, Hashable, Codable {
 
     /// Creates a track record.
     public init(
-        id: String, kind: TrackKind, name: String, order: String, muted: Bool = false, hidden: Bool = false, locked: Bool = false,
+        id: String,
+        kind: TrackKind,
+        name: String,
+        order: String,
+        muted: Bool = false,
+        hidden: Bool = false,
+        locked: Bool = false,
         metadata: JSONObject = [:]
     ) {
         self.id = id
@@ -51,9 +57,16 @@ public struct TrackRecord: Sendable, Hashable, Codable {
         if case .object(let m)? = o["metadata"]?.jsonValue { metadata = m }
         return .success(
             TrackRecord(
-                id: id, kind: kind, name: o["name"]?.stringValue ?? "", order: o["order"]?.stringValue ?? "",
-                muted: o["muted"]?.boolValue ?? false, hidden: o["hidden"]?.boolValue ?? false, locked: o["locked"]?.boolValue ?? false,
-                metadata: metadata))
+                id: id,
+                kind: kind,
+                name: o["name"]?.stringValue ?? "",
+                order: o["order"]?.stringValue ?? "",
+                muted: o["muted"]?.boolValue ?? false,
+                hidden: o["hidden"]?.boolValue ?? false,
+                locked: o["locked"]?.boolValue ?? false,
+                metadata: metadata
+            )
+        )
     }
 
     var fields: [String: YAny] {

@@ -22,8 +22,13 @@ public struct OTIOClip: Sendable, Hashable, Codable {
 
     /// Creates a clip with one reference under `DEFAULT_MEDIA`.
     public init(
-        name: String = "", sourceRange: TimeRange?, mediaReference: OTIOMediaReference = OTIOMediaReference(kind: .missing),
-        markers: [OTIOMarker] = [], effects: [JSONValue] = [], enabled: Bool = true, metadata: JSONObject = [:]
+        name: String = "",
+        sourceRange: TimeRange?,
+        mediaReference: OTIOMediaReference = OTIOMediaReference(kind: .missing),
+        markers: [OTIOMarker] = [],
+        effects: [JSONValue] = [],
+        enabled: Bool = true,
+        metadata: JSONObject = [:]
     ) {
         self.name = name
         self.sourceRange = sourceRange

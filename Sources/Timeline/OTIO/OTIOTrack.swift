@@ -19,8 +19,12 @@ public struct OTIOTrack: Sendable, Hashable, Codable {
 
     /// Creates a track.
     public init(
-        name: String = "", kind: String = "Video", children: [OTIOComposable] = [], markers: [OTIOMarker] = [],
-        enabled: Bool = true, metadata: JSONObject = [:]
+        name: String = "",
+        kind: String = "Video",
+        children: [OTIOComposable] = [],
+        markers: [OTIOMarker] = [],
+        enabled: Bool = true,
+        metadata: JSONObject = [:]
     ) {
         self.kind = kind
         self.name = name

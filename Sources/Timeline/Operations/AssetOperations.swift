@@ -31,8 +31,15 @@ public struct UpdateAsset: Sendable, Hashable {
 
     /// Creates the operation.
     public init(
-        asset: String, name: String? = nil, uri: String? = nil, duration: Flicks? = nil, width: Int64? = nil, height: Int64? = nil,
-        rate: FrameRate? = nil, hasAudio: Bool? = nil, status: AssetStatus? = nil
+        asset: String,
+        name: String? = nil,
+        uri: String? = nil,
+        duration: Flicks? = nil,
+        width: Int64? = nil,
+        height: Int64? = nil,
+        rate: FrameRate? = nil,
+        hasAudio: Bool? = nil,
+        status: AssetStatus? = nil
     ) {
         self.asset = asset
         self.name = name

@@ -16,7 +16,8 @@ public struct AddClip: Sendable, Hashable {
     public var name: String?
 
     /// Creates the operation.
-    public init(id: String? = nil, track: String, asset: String, start: Flicks, duration: Flicks? = nil, inPoint: Flicks = .zero, name: String? = nil) {
+    public init(id: String? = nil, track: String, asset: String, start: Flicks, duration: Flicks? = nil, inPoint: Flicks = .zero, name: String? = nil)
+    {
         self.id = id
         self.track = track
         self.asset = asset
@@ -142,8 +143,13 @@ public struct SetClip: Sendable, Hashable {
 
     /// Creates the operation.
     public init(
-        clip: String, gain: Double? = nil, opacity: Double? = nil, speed: Double? = nil, transitionIn: ClipTransition? = nil,
-        removeTransitionIn: Bool = false, name: String? = nil
+        clip: String,
+        gain: Double? = nil,
+        opacity: Double? = nil,
+        speed: Double? = nil,
+        transitionIn: ClipTransition? = nil,
+        removeTransitionIn: Bool = false,
+        name: String? = nil
     ) {
         self.clip = clip
         self.gain = gain

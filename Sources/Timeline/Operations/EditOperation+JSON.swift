@@ -19,45 +19,101 @@ extension EditOperation {
         case "updateProject":
             self = .updateProject(
                 UpdateProject(
-                    name: try r.optionalString("name"), rate: try r.optionalRate("rate"), width: try r.optionalInt("width"),
-                    height: try r.optionalInt("height"), sampleRate: try r.optionalInt("sampleRate")))
+                    name: try r.optionalString("name"),
+                    rate: try r.optionalRate("rate"),
+                    width: try r.optionalInt("width"),
+                    height: try r.optionalInt("height"),
+                    sampleRate: try r.optionalInt("sampleRate")
+                )
+            )
         case "addTrack":
-            guard let kind = try r.optionalEnum("kind", TrackKind.self) else { throw TimelineError.missingField.with("addTrack needs kind", field: "kind") }
-            self = .addTrack(AddTrack(id: try r.optionalString("id"), kind: kind, name: try r.optionalString("name"), after: try r.optionalString("after"), before: try r.optionalString("before")))
+            guard let kind = try r.optionalEnum("kind", TrackKind.self) else {
+                throw TimelineError.missingField.with("addTrack needs kind", field: "kind")
+            }
+            self = .addTrack(
+                AddTrack(
+                    id: try r.optionalString("id"),
+                    kind: kind,
+                    name: try r.optionalString("name"),
+                    after: try r.optionalString("after"),
+                    before: try r.optionalString("before")
+                )
+            )
         case "updateTrack", "renameTrack":
             let track = try r.string("track")
             let name = op == "renameTrack" ? try r.string("name") : try r.optionalString("name")
-            self = .updateTrack(UpdateTrack(track: track, name: name, muted: try r.optionalBool("muted"), hidden: try r.optionalBool("hidden"), locked: try r.optionalBool("locked")))
+            self = .updateTrack(
+                UpdateTrack(
+                    track: track,
+                    name: name,
+                    muted: try r.optionalBool("muted"),
+                    hidden: try r.optionalBool("hidden"),
+                    locked: try r.optionalBool("locked")
+                )
+            )
         case "moveTrack":
             self = .moveTrack(MoveTrack(track: try r.string("track"), after: try r.optionalString("after"), before: try r.optionalString("before")))
         case "removeTrack":
             self = .removeTrack(RemoveTrack(track: try r.string("track")))
         case "addAsset":
-            guard let kind = try r.optionalEnum("kind", AssetKind.self) else { throw TimelineError.missingField.with("addAsset needs kind", field: "kind") }
+            guard let kind = try r.optionalEnum("kind", AssetKind.self) else {
+                throw TimelineError.missingField.with("addAsset needs kind", field: "kind")
+            }
             let asset = AssetRecord(
-                id: try r.optionalString("id") ?? "", kind: kind, name: try r.optionalString("name") ?? "", uri: try r.optionalString("uri") ?? "",
-                duration: try r.optionalTime("duration"), start: try r.optionalTime("start") ?? .zero, width: try r.optionalInt("width"),
-                height: try r.optionalInt("height"), rate: try r.optionalRate("rate"), hasAudio: try r.optionalBool("hasAudio") ?? false,
-                status: try r.optionalEnum("status", AssetStatus.self) ?? .ready, origin: try r.optionalObject("origin") ?? ["type": .string("upload")])
+                id: try r.optionalString("id") ?? "",
+                kind: kind,
+                name: try r.optionalString("name") ?? "",
+                uri: try r.optionalString("uri") ?? "",
+                duration: try r.optionalTime("duration"),
+                start: try r.optionalTime("start") ?? .zero,
+                width: try r.optionalInt("width"),
+                height: try r.optionalInt("height"),
+                rate: try r.optionalRate("rate"),
+                hasAudio: try r.optionalBool("hasAudio") ?? false,
+                status: try r.optionalEnum("status", AssetStatus.self) ?? .ready,
+                origin: try r.optionalObject("origin") ?? ["type": .string("upload")]
+            )
             if asset.id.isEmpty && r.has("id") { throw TimelineError.invalidValue.with("id is empty", field: "id") }
             self = .addAsset(AddAsset(asset: asset))
         case "updateAsset":
             self = .updateAsset(
                 UpdateAsset(
-                    asset: try r.string("asset"), name: try r.optionalString("name"), uri: try r.optionalString("uri"), duration: try r.optionalTime("duration"),
-                    width: try r.optionalInt("width"), height: try r.optionalInt("height"), rate: try r.optionalRate("rate"),
-                    hasAudio: try r.optionalBool("hasAudio"), status: try r.optionalEnum("status", AssetStatus.self)))
+                    asset: try r.string("asset"),
+                    name: try r.optionalString("name"),
+                    uri: try r.optionalString("uri"),
+                    duration: try r.optionalTime("duration"),
+                    width: try r.optionalInt("width"),
+                    height: try r.optionalInt("height"),
+                    rate: try r.optionalRate("rate"),
+                    hasAudio: try r.optionalBool("hasAudio"),
+                    status: try r.optionalEnum("status", AssetStatus.self)
+                )
+            )
         case "removeAsset":
             self = .removeAsset(RemoveAsset(asset: try r.string("asset")))
         case "addClip":
             self = .addClip(
                 AddClip(
-                    id: try r.optionalString("id"), track: try r.string("track"), asset: try r.string("asset"), start: try r.time("start"),
-                    duration: try r.optionalTime("duration"), inPoint: try r.optionalTime("in") ?? .zero, name: try r.optionalString("name")))
+                    id: try r.optionalString("id"),
+                    track: try r.string("track"),
+                    asset: try r.string("asset"),
+                    start: try r.time("start"),
+                    duration: try r.optionalTime("duration"),
+                    inPoint: try r.optionalTime("in") ?? .zero,
+                    name: try r.optionalString("name")
+                )
+            )
         case "moveClip":
             self = .moveClip(MoveClip(clip: try r.string("clip"), track: try r.optionalString("track"), start: try r.optionalTime("start")))
         case "trimClip":
-            self = .trimClip(TrimClip(clip: try r.string("clip"), start: try r.optionalTime("start"), duration: try r.optionalTime("duration"), inPoint: try r.optionalTime("in")))
+            self = .trimClip(
+                TrimClip(
+                    clip: try r.string("clip"),
+                    start: try r.optionalTime("start"),
+                    duration: try r.optionalTime("duration"),
+                    inPoint: try r.optionalTime("in")
+                )
+            )
         case "slipClip":
             self = .slipClip(SlipClip(clip: try r.string("clip"), inPoint: try r.time("in")))
         case "splitClip":
@@ -76,26 +132,46 @@ extension EditOperation {
             }
         case "setClip":
             var set = SetClip(
-                clip: try r.string("clip"), gain: try r.optionalDouble("gain"), opacity: try r.optionalDouble("opacity"), speed: try r.optionalDouble("speed"),
-                name: try r.optionalString("name"))
+                clip: try r.string("clip"),
+                gain: try r.optionalDouble("gain"),
+                opacity: try r.optionalDouble("opacity"),
+                speed: try r.optionalDouble("speed"),
+                name: try r.optionalString("name")
+            )
             if r.isNull("transitionIn") {
                 set.removeTransitionIn = true
             } else if let t = try r.optionalObject("transitionIn") {
                 var tr = OperationFields(op: "setClip.transitionIn", object: t)
                 tr.used.remove("op")
-                set.transitionIn = ClipTransition(kind: try tr.optionalString("kind") ?? "dissolve", duration: try tr.time("duration"), inOffset: try tr.optionalTime("inOffset"))
+                set.transitionIn = ClipTransition(
+                    kind: try tr.optionalString("kind") ?? "dissolve",
+                    duration: try tr.time("duration"),
+                    inOffset: try tr.optionalTime("inOffset")
+                )
                 try tr.finish()
             }
             self = .setClip(set)
         case "addMarker":
             self = .addMarker(
                 AddMarker(
-                    id: try r.optionalString("id"), time: try r.time("time"), duration: try r.optionalTime("duration") ?? .zero,
-                    label: try r.optionalString("label") ?? "", color: try r.optionalString("color") ?? "red"))
+                    id: try r.optionalString("id"),
+                    time: try r.time("time"),
+                    duration: try r.optionalTime("duration") ?? .zero,
+                    label: try r.optionalString("label") ?? "",
+                    color: try r.optionalString("color") ?? "red"
+                )
+            )
         case "moveMarker":
             self = .moveMarker(MoveMarker(marker: try r.string("marker"), time: try r.time("time")))
         case "updateMarker":
-            self = .updateMarker(UpdateMarker(marker: try r.string("marker"), label: try r.optionalString("label"), color: try r.optionalString("color"), duration: try r.optionalTime("duration")))
+            self = .updateMarker(
+                UpdateMarker(
+                    marker: try r.string("marker"),
+                    label: try r.optionalString("label"),
+                    color: try r.optionalString("color"),
+                    duration: try r.optionalTime("duration")
+                )
+            )
         case "removeMarker":
             self = .removeMarker(RemoveMarker(marker: try r.string("marker")))
         default:
@@ -118,7 +194,9 @@ extension EditOperation {
         switch value {
         case .array(let a): list = a
         case .object(let o):
-            guard case .array(let a)? = o["operations"] else { throw TimelineError.malformedJSON.with("expected {\"operations\": [...]}", field: "operations") }
+            guard case .array(let a)? = o["operations"] else {
+                throw TimelineError.malformedJSON.with("expected {\"operations\": [...]}", field: "operations")
+            }
             list = a
         default: throw TimelineError.malformedJSON.with("expected an array of operations")
         }

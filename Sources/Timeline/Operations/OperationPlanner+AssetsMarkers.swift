@@ -47,7 +47,9 @@ extension OperationPlanner {
         for c in state.clips.values.sorted(by: { $0.id < $1.id }) where c.asset == old.id {
             try checkMedia(c, new)
             if let t = state.tracks[c.track] {
-                do throws(TimelineError) { try checkKind(new, on: t) } catch { throw TimelineError.assetInUse.with("clip \(c.id) needs its audio", field: "hasAudio") }
+                do throws(TimelineError) { try checkKind(new, on: t) } catch {
+                    throw TimelineError.assetInUse.with("clip \(c.id) needs its audio", field: "hasAudio")
+                }
             }
         }
         emitChanges(.assets, id: old.id, old: old.fields, new: new.fields)

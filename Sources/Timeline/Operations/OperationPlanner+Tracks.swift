@@ -12,13 +12,17 @@ extension OperationPlanner {
         let others = orderedTracks.filter { $0.id != moving }
         let index: Int
         if let after {
-            guard let i = others.firstIndex(where: { $0.id == after }) else { throw TimelineError.invalidField.with("cannot place a track after itself", field: "after") }
+            guard let i = others.firstIndex(where: { $0.id == after }) else {
+                throw TimelineError.invalidField.with("cannot place a track after itself", field: "after")
+            }
             index = i + 1
             if let before, others.firstIndex(where: { $0.id == before }) != index {
                 throw TimelineError.invalidField.with("\(before) is not just above \(after)", field: "before")
             }
         } else if let before {
-            guard let i = others.firstIndex(where: { $0.id == before }) else { throw TimelineError.invalidField.with("cannot place a track before itself", field: "before") }
+            guard let i = others.firstIndex(where: { $0.id == before }) else {
+                throw TimelineError.invalidField.with("cannot place a track before itself", field: "before")
+            }
             index = i
         } else {
             index = others.count

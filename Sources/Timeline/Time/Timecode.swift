@@ -58,8 +58,13 @@ public struct Timecode: Sendable, Hashable, CustomStringConvertible {
         let ff = label % base
         let totalSeconds = label / base
         try self.init(
-            hours: totalSeconds / 3600, minutes: (totalSeconds / 60) % 60, seconds: totalSeconds % 60,
-            frames: ff, rate: rate, dropFrame: dropFrame)
+            hours: totalSeconds / 3600,
+            minutes: (totalSeconds / 60) % 60,
+            seconds: totalSeconds % 60,
+            frames: ff,
+            rate: rate,
+            dropFrame: dropFrame
+        )
     }
 
     /// Parses `HH:MM:SS:FF`; a `;` (or `,`) before the frames means drop-frame.

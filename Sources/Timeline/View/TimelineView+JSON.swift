@@ -112,7 +112,12 @@ extension TimelineView: Codable {
         let assets = try c.decodeIfPresent([AssetRecord].self, forKey: AnyCodingKey("assets")) ?? []
         let markers = try c.decodeIfPresent([MarkerRecord].self, forKey: AnyCodingKey("markers")) ?? []
         let state = TimelineState(
-            meta: meta, tracks: tracks.map(\.record), clips: tracks.flatMap(\.clips) + orphans, assets: assets, markers: markers)
+            meta: meta,
+            tracks: tracks.map(\.record),
+            clips: tracks.flatMap(\.clips) + orphans,
+            assets: assets,
+            markers: markers
+        )
         do throws(TimelineError) {
             self = try TimelineView(state: state)
         } catch {

@@ -40,8 +40,14 @@ public struct TimelineView: Sendable, Hashable {
                 while j < clips.count, clips[j].start < clips[i].end {
                     conflicts.append(
                         Conflict(
-                            kind: .overlap, ids: [clips[i].id, clips[j].id], track: t.id, start: clips[j].start,
-                            end: min(clips[i].end, clips[j].end), message: "clips \(clips[i].id) and \(clips[j].id) overlap on track \(t.id)"))
+                            kind: .overlap,
+                            ids: [clips[i].id, clips[j].id],
+                            track: t.id,
+                            start: clips[j].start,
+                            end: min(clips[i].end, clips[j].end),
+                            message: "clips \(clips[i].id) and \(clips[j].id) overlap on track \(t.id)"
+                        )
+                    )
                     j += 1
                 }
             }

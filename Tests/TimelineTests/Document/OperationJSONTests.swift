@@ -7,7 +7,13 @@ import Timeline
 
     func decode(_ json: String) throws(TimelineError) -> [EditOperation] { try EditOperation.decodeBatch(Data(json.utf8)) }
 
-    func expectError(_ json: String, _ code: TimelineError, field: String? = nil, index: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectError(
+        _ json: String,
+        _ code: TimelineError,
+        field: String? = nil,
+        index: Int? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             _ = try decode(json)
             Issue.record("decoded \(json)", sourceLocation: sourceLocation)
@@ -48,7 +54,8 @@ import Timeline
               {"op": "rippleDelete", "track": "v1", "start": 0, "duration": \(f(12).value)},
               {"op": "removeTrack", "track": "v3"}
             ]}
-            """)
+            """
+        )
         #expect(ops.count == 23)
         #expect(Set(ops.map(\.name)).count == 19)
         #expect(EditOperation.jsonNames.count == 21)
@@ -104,7 +111,8 @@ import Timeline
         expectError(#"[{"op": "rippleDelete", "clip": "c", "track": "t"}]"#, .invalidField, field: "clip")
         expectError(#"[{"op": "rippleDelete"}]"#, .missingField, field: "clip")
         expectError(#"[{"op": "addAsset", "kind": "video", "rate": {"num": 0}}]"#, .invalidField, field: "rate")
-        let many = "[" + Array(repeating: #"{"op":"removeClip","clip":"c"}"#, count: ProjectDocument.maxOperationsPerBatch + 1).joined(separator: ",") + "]"
+        let many =
+            "[" + Array(repeating: #"{"op":"removeClip","clip":"c"}"#, count: ProjectDocument.maxOperationsPerBatch + 1).joined(separator: ",") + "]"
         expectError(many, .tooManyOperations)
     }
 

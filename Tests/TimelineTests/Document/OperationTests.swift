@@ -197,7 +197,18 @@ import Timeline
     @Test func setClipProperties() throws {
         let p = try Fixture.project()
         try p.apply(.addClip(AddClip(id: "c", track: "v1", asset: "vid", start: f(0), duration: f(100))))
-        try p.apply(.setClip(SetClip(clip: "c", gain: 2, opacity: 0.25, speed: 2, transitionIn: ClipTransition(kind: "wipe", duration: f(10), inOffset: f(2)), name: "Hero")))
+        try p.apply(
+            .setClip(
+                SetClip(
+                    clip: "c",
+                    gain: 2,
+                    opacity: 0.25,
+                    speed: 2,
+                    transitionIn: ClipTransition(kind: "wipe", duration: f(10), inOffset: f(2)),
+                    name: "Hero"
+                )
+            )
+        )
         var c = try #require(try p.view().clip("c"))
         #expect(c.gain == 2 && c.opacity == 0.25 && c.speed == 2 && c.name == "Hero")
         #expect(c.transitionIn == ClipTransition(kind: "wipe", duration: f(10), inOffset: f(2)))

@@ -30,7 +30,11 @@ import Timeline
         try sync(a, b)
         let va = try a.view()
         #expect(va == (try b.view()))
-        #expect(va.conflicts == [Conflict(kind: .overlap, ids: ["x", "y"], track: "v1", start: f(12), end: f(15), message: "clips x and y overlap on track v1")])
+        #expect(
+            va.conflicts == [
+                Conflict(kind: .overlap, ids: ["x", "y"], track: "v1", start: f(12), end: f(15), message: "clips x and y overlap on track v1")
+            ]
+        )
         #expect(va.track("v1")?.clips.map(\.id) == ["x", "y"])
         #expect(va.track("v2")?.clips.isEmpty == true)
     }
@@ -90,10 +94,12 @@ import Timeline
         ])
         let v = try p.view()
         let t = try #require(v.track("v1"))
-        #expect(t.gaps == [
-            Gap(track: "v1", start: f(0), end: f(10), before: nil, after: "a"),
-            Gap(track: "v1", start: f(20), end: f(30), before: "a", after: "b"),
-        ])
+        #expect(
+            t.gaps == [
+                Gap(track: "v1", start: f(0), end: f(10), before: nil, after: "a"),
+                Gap(track: "v1", start: f(20), end: f(30), before: "a", after: "b"),
+            ]
+        )
         #expect(v.gap(containing: f(25), onTrack: "v1") == Gap(track: "v1", start: f(20), end: f(30), before: "a", after: "b"))
         #expect(v.gap(containing: f(20), onTrack: "v1")?.duration == f(10))
         #expect(v.gap(containing: f(15), onTrack: "v1") == nil)

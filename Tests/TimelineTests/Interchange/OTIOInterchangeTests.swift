@@ -23,8 +23,12 @@ import Timeline
             let (s, d) = try c.range_in_parent.flicks()
             // Gap names are not kept; the trimmed start of a gap carries no meaning.
             return Item(
-                schema: c.schema, name: c.schema == "Gap" ? "" : c.name, start: s, duration: d,
-                trimmedStart: c.schema == "Clip" ? try c.trimmed_range?.start.flicks() : nil)
+                schema: c.schema,
+                name: c.schema == "Gap" ? "" : c.name,
+                start: s,
+                duration: d,
+                trimmedStart: c.schema == "Clip" ? try c.trimmed_range?.start.flicks() : nil
+            )
         }
     }
 
@@ -64,7 +68,10 @@ import Timeline
         #expect(view.duration == (try original.duration.flicks()))
         // The transition became b's transitionIn (5 frames before the cut, 7 after).
         let b = try #require(view.tracks[0].clips.first { $0.name == "b" })
-        #expect(b.transitionIn == ClipTransition(kind: "dissolve", duration: try Flicks(frames: 12, rate: rate), inOffset: try Flicks(frames: 5, rate: rate)))
+        #expect(
+            b.transitionIn
+                == ClipTransition(kind: "dissolve", duration: try Flicks(frames: 12, rate: rate), inOffset: try Flicks(frames: 5, rate: rate))
+        )
         // Markers (on the stack and on clip a) land at their timeline times.
         let markerTimes = try Self.markerTimes(original)
         #expect(Dictionary(uniqueKeysWithValues: view.markers.map { ($0.label, $0.time) }) == markerTimes)
@@ -121,7 +128,9 @@ import Timeline
         try p.apply([
             .addClip(AddClip(id: "a", track: "v1", asset: "vid", start: f(10), duration: f(48), inPoint: f(5), name: "A")),
             .addClip(AddClip(id: "b", track: "v1", asset: "vid", start: f(58), duration: f(20), name: "B")),
-            .setClip(SetClip(clip: "b", gain: 0.5, opacity: 0.75, speed: 2, transitionIn: ClipTransition(kind: "dissolve", duration: f(6), inOffset: f(2)))),
+            .setClip(
+                SetClip(clip: "b", gain: 0.5, opacity: 0.75, speed: 2, transitionIn: ClipTransition(kind: "dissolve", duration: f(6), inOffset: f(2)))
+            ),
             .addClip(AddClip(id: "s", track: "a1", asset: "snd", start: f(0), duration: f(100), name: "S")),
             .addClip(AddClip(id: "i", track: "v2", asset: "img", start: f(30), duration: f(30), name: "I")),
             .addMarker(AddMarker(id: "m", time: f(12), label: "look", color: "teal")),
@@ -160,7 +169,8 @@ import Timeline
             {"OTIO_SCHEMA":"Timeline.1","name":"x","tracks":{"OTIO_SCHEMA":"Stack.1","children":[{"OTIO_SCHEMA":"Track.1","kind":"Video","children":[
             {"OTIO_SCHEMA":"Gap.1","source_range":{"OTIO_SCHEMA":"TimeRange.1","start_time":{"OTIO_SCHEMA":"RationalTime.1","value":0,"rate":24},
             "duration":{"OTIO_SCHEMA":"RationalTime.1","value":1,"rate":24}}},
-            {"OTIO_SCHEMA":"Clip.2","name":"bad","source_range":{"OTIO_SCHEMA":"TimeRange.1","start_time":{"OTIO_SCHEMA":"RationalTime.1","value":0,"rate":0},
+            {"OTIO_SCHEMA":"Clip.2","name":"bad","source_range":{"OTIO_SCHEMA":"TimeRange.1",
+            "start_time":{"OTIO_SCHEMA":"RationalTime.1","value":0,"rate":0},
             "duration":{"OTIO_SCHEMA":"RationalTime.1","value":1,"rate":-3}}}]}]}}
             """
         do {
@@ -178,12 +188,23 @@ import Timeline
         let blur: JSONValue = .object(["OTIO_SCHEMA": .string("Effect.1"), "effect_name": .string("Blur")])
         var disabled = OTIOClip(name: "off", sourceRange: r(0, 4))
         disabled.enabled = false
-        let track = OTIOTrack(name: "V", kind: "Video", children: [
-            .clip(OTIOClip(name: "fast", sourceRange: r(10, 20), effects: [warp, blur], metadata: ["note": .string("keep me")])),
-            .transition(OTIOTransition(name: "fade out", transitionType: "SMPTE_Dissolve", inOffset: RationalTime(f(2), rate: .fps24), outOffset: RationalTime(.zero, rate: .fps24))),
-            .gap(OTIOGap(duration: f(5), rate: .fps24)),
-            .clip(disabled),
-        ])
+        let track = OTIOTrack(
+            name: "V",
+            kind: "Video",
+            children: [
+                .clip(OTIOClip(name: "fast", sourceRange: r(10, 20), effects: [warp, blur], metadata: ["note": .string("keep me")])),
+                .transition(
+                    OTIOTransition(
+                        name: "fade out",
+                        transitionType: "SMPTE_Dissolve",
+                        inOffset: RationalTime(f(2), rate: .fps24),
+                        outOffset: RationalTime(.zero, rate: .fps24)
+                    )
+                ),
+                .gap(OTIOGap(duration: f(5), rate: .fps24)),
+                .clip(disabled),
+            ]
+        )
         let view = try ProjectDocument.importOTIO(OTIOTimeline(name: "fx", tracks: OTIOStack(children: [.track(track)]))).view()
         let fast = try #require(view.tracks[0].clips.first)
         #expect(fast.speed == 2)
@@ -213,14 +234,27 @@ import Timeline
     @Test func nestedStacksAndTracksAreFlattened() throws {
         func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
         let inner = OTIOTrack(name: "inner", kind: "Video", children: [.clip(OTIOClip(name: "n1", sourceRange: r(0, 10)))])
-        let nestedStack = OTIOStack(name: "comp", children: [
-            .track(OTIOTrack(name: "c1", kind: "Video", children: [.clip(OTIOClip(name: "s1", sourceRange: r(0, 8)))])),
-            .track(OTIOTrack(name: "c2", kind: "Video", children: [.gap(OTIOGap(duration: f(2), rate: .fps24)), .clip(OTIOClip(name: "s2", sourceRange: r(0, 4)))])),
-        ])
-        let top = OTIOTrack(name: "V1", kind: "Video", children: [
-            .clip(OTIOClip(name: "first", sourceRange: r(0, 5))), .track(inner), .stack(nestedStack),
-            .unknown(schema: "Mystery.1", fields: ["x": .integer(1)]), .clip(OTIOClip(name: "last", sourceRange: r(0, 3))),
-        ])
+        let nestedStack = OTIOStack(
+            name: "comp",
+            children: [
+                .track(OTIOTrack(name: "c1", kind: "Video", children: [.clip(OTIOClip(name: "s1", sourceRange: r(0, 8)))])),
+                .track(
+                    OTIOTrack(
+                        name: "c2",
+                        kind: "Video",
+                        children: [.gap(OTIOGap(duration: f(2), rate: .fps24)), .clip(OTIOClip(name: "s2", sourceRange: r(0, 4)))]
+                    )
+                ),
+            ]
+        )
+        let top = OTIOTrack(
+            name: "V1",
+            kind: "Video",
+            children: [
+                .clip(OTIOClip(name: "first", sourceRange: r(0, 5))), .track(inner), .stack(nestedStack),
+                .unknown(schema: "Mystery.1", fields: ["x": .integer(1)]), .clip(OTIOClip(name: "last", sourceRange: r(0, 3))),
+            ]
+        )
         let tl = OTIOTimeline(name: "nested", tracks: OTIOStack(children: [.track(top)]))
         let view = try ProjectDocument.importOTIO(tl).view()
         #expect(view.tracks.map(\.record.name) == ["V1", "V1/comp/c1", "V1/comp/c2"])

@@ -26,7 +26,8 @@ import Timeline
     @Test func handWrittenViewsNeedOnlyTheEssentials() throws {
         let json = """
             {"meta": {"name": "Hand made", "rate": {"num": 25, "den": 1}},
-             "tracks": [{"id": "t", "kind": "video", "clips": [{"id": "c", "track": "t", "asset": "a", "start": 0, "durationSeconds": 9, "duration": 705600000}]}],
+             "tracks": [{"id": "t", "kind": "video", "clips": [
+               {"id": "c", "track": "t", "asset": "a", "start": 0, "durationSeconds": 9, "duration": 705600000}]}],
              "assets": [{"id": "a", "kind": "video", "uri": "file:///a.mov"}]}
             """
         let view = try TimelineConverter.read(Data(json.utf8), as: .editbay)

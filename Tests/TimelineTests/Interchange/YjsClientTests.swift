@@ -35,7 +35,9 @@ import Timeline
         #expect(v.tracks.last?.id == "py-track")
         #expect(v.tracks.last?.record.name == "From Python")
         let clip = try #require(v.track("py-track")?.clips.first)
-        #expect(clip == ClipRecord(id: "py-clip", track: "py-track", asset: "vid", start: f(10), duration: f(24), inPoint: f(2), gain: 0.5, name: "py"))
+        #expect(
+            clip == ClipRecord(id: "py-clip", track: "py-track", asset: "vid", start: f(10), duration: f(24), inPoint: f(2), gain: 0.5, name: "py")
+        )
         #expect(v.clip("c")?.track == "v2")
         #expect(v.track("v1")?.clips.isEmpty == true)
         #expect(v.markers.map(\.label) == ["from python"])

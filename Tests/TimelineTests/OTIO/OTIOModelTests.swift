@@ -106,20 +106,41 @@ import Timeline
         let rate = FrameRate.fps29_97
         func f(_ n: Int64) throws -> Flicks { try Flicks(frames: n, rate: rate) }
         let clip = OTIOClip(
-            name: "shot", sourceRange: TimeRange(start: try f(10), duration: try f(90), rate: rate),
+            name: "shot",
+            sourceRange: TimeRange(start: try f(10), duration: try f(90), rate: rate),
             mediaReference: OTIOMediaReference(
-                kind: .external(targetURL: "file:///m.mov"), availableRange: TimeRange(start: .zero, duration: try f(300), rate: rate)),
+                kind: .external(targetURL: "file:///m.mov"),
+                availableRange: TimeRange(start: .zero, duration: try f(300), rate: rate)
+            ),
             markers: [OTIOMarker(name: "m", markedRange: TimeRange(start: try f(20), duration: .zero, rate: rate), color: "GREEN")],
-            metadata: ["editbay": .object(["id": .string("c1")])])
+            metadata: ["editbay": .object(["id": .string("c1")])]
+        )
         let track = OTIOTrack(
-            name: "V1", kind: "Video",
+            name: "V1",
+            kind: "Video",
             children: [
                 .gap(OTIOGap(duration: try f(15), rate: rate)), .clip(clip),
-                .transition(OTIOTransition(transitionType: "SMPTE_Dissolve", inOffset: RationalTime(try f(3), rate: rate), outOffset: RationalTime(try f(4), rate: rate))),
-                .clip(OTIOClip(name: "gen", sourceRange: TimeRange(start: .zero, duration: try f(30), rate: rate),
-                    mediaReference: OTIOMediaReference(kind: .generator(kind: "SolidColor", parameters: ["color": .string("black")])))),
-            ])
-        let audio = OTIOTrack(name: "A1", kind: "Audio", children: [.clip(OTIOClip(name: "m", sourceRange: TimeRange(start: .zero, duration: try f(200), rate: rate)))])
+                .transition(
+                    OTIOTransition(
+                        transitionType: "SMPTE_Dissolve",
+                        inOffset: RationalTime(try f(3), rate: rate),
+                        outOffset: RationalTime(try f(4), rate: rate)
+                    )
+                ),
+                .clip(
+                    OTIOClip(
+                        name: "gen",
+                        sourceRange: TimeRange(start: .zero, duration: try f(30), rate: rate),
+                        mediaReference: OTIOMediaReference(kind: .generator(kind: "SolidColor", parameters: ["color": .string("black")]))
+                    )
+                ),
+            ]
+        )
+        let audio = OTIOTrack(
+            name: "A1",
+            kind: "Audio",
+            children: [.clip(OTIOClip(name: "m", sourceRange: TimeRange(start: .zero, duration: try f(200), rate: rate)))]
+        )
         let tl = OTIOTimeline(name: "from-swift", tracks: OTIOStack(children: [.track(track), .track(audio)]), metadata: ["k": .integer(1)])
         let file = try OTIOPython.temporaryFile(try tl.jsonData())
         defer { try? FileManager.default.removeItem(at: file) }

@@ -35,7 +35,10 @@ enum Fixture {
 
     /// Expects `body` to throw a TimelineError with `code`, and the document to be unchanged.
     static func expectRejected(
-        _ p: ProjectDocument, _ code: TimelineError, _ ops: [EditOperation], sourceLocation: SourceLocation = #_sourceLocation
+        _ p: ProjectDocument,
+        _ code: TimelineError,
+        _ ops: [EditOperation],
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let before = p.doc.encodeStateAsUpdate()
         let sv = p.doc.stateVector
