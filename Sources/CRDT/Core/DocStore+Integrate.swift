@@ -105,6 +105,16 @@ extension DocStore {
         return (rest, missing)
     }
 
+    /// The client of a dependency of `s` that is not integrated yet.
+    func missingDependency(of s: borrowing DecodedStruct) -> UInt64? {
+        guard s.kind == .item else { return nil }
+        let client = s.id.client
+        if let o = s.origin, o.client != client, o.clock >= state(o.client) { return o.client }
+        if let r = s.rightOrigin, r.client != client, r.clock >= state(r.client) { return r.client }
+        if case .id(let p) = s.parent, p.client != client, p.clock >= state(p.client) { return p.client }
+        return nil
+    }
+
     /// The client of a dependency (origin, right origin, parent) that is not integrated yet.
     func missingDependency(q: Int, i: Int, in queues: [[DecodedStruct]]) -> UInt64? {
         guard queues[q][i].kind == .item else { return nil }

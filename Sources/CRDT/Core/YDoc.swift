@@ -97,22 +97,19 @@ public final class YDoc {
     func commit() {
         transactionDepth -= 1
         guard transactionDepth == 0 else { return }
-        store.tr.deleteSet.sortAndMerge()
-        let events = store.tr.trackChanges ? computeEvents() : []
-        store.cleanupTransaction()
-        let wasLocal = store.tr.local
-        if !wasLocal, store.tr.beforeState.contains(where: { $0.client == store.localClient }) {
-            // Someone else used our client id: pick a new one (as Yjs does).
-            store.localClient = UInt64(UInt32.random(in: 1...UInt32.max))
-        }
-        let update = updateObservers.isEmpty ? nil : store.transactionUpdate()
+        let events = store.tr.trackChanges ? computeEventsAfterSorting() : []
+        let update = store.finishTransaction(encodeUpdate: !updateObservers.isEmpty)
         let origin = currentOrigin
-        store.tr.active = false
         currentOrigin = nil
         if !events.isEmpty { dispatch(events) }
         if let update {
             for o in updateObservers { o.callback(update, origin) }
         }
+    }
+
+    private func computeEventsAfterSorting() -> [(type: Int32, event: YEvent)] {
+        store.tr.deleteSet.sortAndMerge()
+        return computeEvents()
     }
 
     // MARK: updates
@@ -182,13 +179,31 @@ public struct ObserverToken: Hashable, Sendable {
 extension DocStore {
     var hasPending: Bool { !pendingStructs.isEmpty || !pendingDeletes.isEmpty }
 
+    /// Ends the open transaction: GC + merge, client-id collision check, and (if asked) the
+    /// transaction's v1 update. One mutating call keeps the class-property access checks to one.
+    mutating func finishTransaction(encodeUpdate: Bool) -> [UInt8]? {
+        tr.deleteSet.sortAndMerge()
+        cleanupTransaction()
+        if !tr.local, tr.beforeState.contains(where: { $0.client == localClient }) {
+            // Someone else used our client id: pick a new one (as Yjs does).
+            localClient = UInt64(UInt32.random(in: 1...UInt32.max))
+        }
+        let update = encodeUpdate ? transactionUpdate() : nil
+        tr.active = false
+        return update
+    }
+
     /// Integrates a decoded update (§4 pseudocode), keeping what cannot be applied as pending.
     /// `update`'s struct arrays are consumed.
     mutating func applyDecoded(_ update: inout DecodedUpdate) {
+        if update.clients.count <= 1 && pendingStructs.isEmpty && pendingDeletes.isEmpty {
+            applySingleClient(&update)
+            return
+        }
         var input: [UInt64: [DecodedStruct]] = [:]
         var total = 0
         for (_, structs) in update.clients { total += structs.count }
-        if items.capacity < items.count + total { items.reserveCapacity(items.count + total) }
+        if total > 64, items.capacity < items.count + total { items.reserveCapacity(items.count + total) }
         for k in update.clients.indices {
             let client = update.clients[k].client
             var structs: [DecodedStruct] = []
@@ -227,6 +242,51 @@ extension DocStore {
             if !pendingStructs.isEmpty {
                 retry = pendingMissing.contains { state($0.key) > $0.value }
             }
+        }
+    }
+
+    /// The common case (one client, nothing pending): integrate the structs in order, without
+    /// the queue bookkeeping of `integrateStructs`. Same semantics for a single queue.
+    private mutating func applySingleClient(_ update: inout DecodedUpdate) {
+        if let (client, _) = update.clients.first {
+            var structs: [DecodedStruct] = []
+            swap(&structs, &update.clients[0].structs)
+            if structs.count > 64, items.capacity < items.count + structs.count {
+                items.reserveCapacity(items.count + structs.count)
+            }
+            var i = 0
+            while i < structs.count {
+                if structs[i].kind == .skip {
+                    i += 1
+                    continue
+                }
+                let st = state(client)
+                let clock = structs[i].id.clock
+                if st < clock {
+                    mergeIntoPending([client: Array(structs[i...])], [client: clock - 1])
+                    break
+                }
+                if st >= structs[i].endClock {
+                    i += 1
+                    continue
+                }
+                if st > clock {
+                    structs[i].dropFirst(st - clock)
+                    continue
+                }
+                if let miss = missingDependency(of: structs[i]) {
+                    mergeIntoPending([client: Array(structs[i...])], [miss: state(miss)])
+                    break
+                }
+                integrate(&structs[i])
+                i += 1
+            }
+        }
+        let dsRest = applyDeleteSet(update.deleteSet)
+        if !dsRest.isEmpty {
+            var d = dsRest
+            d.sortAndMerge()
+            pendingDeletes = d
         }
     }
 
