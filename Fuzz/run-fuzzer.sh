@@ -22,4 +22,7 @@ swiftc -sanitize="$SANITIZERS" -parse-as-library -O -g -module-name CRDTFuzz \
 # Seed corpus: every hex blob of the Yjs vectors, once per decoder selector.
 python3 "$ROOT/Fuzz/make_corpus.py" "$ROOT/Tests/CRDTTests/Vectors" "$CORPUS"
 
-exec "$OUT/crdt-fuzzer" "$CORPUS" -artifact_prefix="$OUT/artifacts/" -jobs="${FUZZ_JOBS:-1}" -workers="${FUZZ_JOBS:-1}" "$@"
+JOBS=()
+# With -jobs, libFuzzer runs workers in child processes that log to fuzz-N.log in the current directory.
+if [[ "${FUZZ_JOBS:-1}" -gt 1 ]]; then JOBS=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS"); fi
+exec "$OUT/crdt-fuzzer" "$CORPUS" -artifact_prefix="$OUT/artifacts/" "${JOBS[@]}" "$@"
