@@ -7,7 +7,8 @@ import Testing
     /// updates of client 3559449293 (clocks 1… and 7…) wait for its clock 0, which the third update
     /// brings. Yjs 13.5.43 then integrates everything (state {3559449293: 25, 1019669180: 7}, nothing
     /// pending); yrs 0.28 and the Swift engine stop at clock 7 with structs left pending (spec §4.6).
-    /// Likely cause: the first update is a merged diff (a sync step 2 that carried pending data) with a
+    /// Cause (checked by inspecting `store.pendingStructs`: after the second update it still holds
+    /// `skip@7+12` and none of the new structs from clock 7): the first update is a merged diff (a sync step 2 that carried pending data) with a
     /// **Skip** struct over clocks 7..<19 of client 3559449293; the second update brings the real structs
     /// from clock 7. `DocStore.mergeIntoPending` sorts by clock, longer first, and drops structs "fully
     /// covered by an earlier one", so the Skip wins and the real structs are thrown away. Real structs
