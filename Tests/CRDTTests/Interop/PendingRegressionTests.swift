@@ -4,7 +4,7 @@ import Testing
 /// Pending-struct cases found by the differential tests, checked against the reference Yjs.
 @Suite struct PendingRegressionTests {
     /// Found by DifferentialTests seed 304 (reduced from 17 deliveries to 3): two stacked pending
-    /// updates of client 3559449293 (clocks 1… and 7…) wait for its clock 0, which the third update
+    /// updates of client 3559449293 (from clock 2, and from clock 7) wait for its clock 0, which the third update
     /// brings. Yjs 13.5.43 then integrates everything (state {3559449293: 25, 1019669180: 7}, nothing
     /// pending); yrs 0.28 and the Swift engine stop at clock 7 with structs left pending (spec §4.6).
     /// Cause (checked by inspecting `store.pendingStructs`: after the second update it still holds
