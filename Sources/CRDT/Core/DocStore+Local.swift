@@ -16,8 +16,15 @@ extension DocStore {
             }
         }
         if best >= 0, bestDist < u {
-            p = types[Int(t)].markers[best].item
-            pos = types[Int(t)].markers[best].index
+            let m = types[Int(t)].markers[best]
+            if items[Int(m.item)].parent == t && (items[Int(m.item)].flags & Item.gcFlag == 0) {
+                p = m.item
+                pos = m.index
+            } else {
+                // Defensive: a marker must point into this type's list.
+                types[Int(t)].markers.removeAll()
+                best = -1
+            }
         }
         var guardSteps = 0
         while p != Item.none {
