@@ -22,43 +22,47 @@ struct CollabController: Sendable {
         let database = self.database
         let registry = self.registry
         let configuration = self.configuration
-        router.ws("api/projects/{project}/sync") { request, context in
-            // Refused here (bad token, not a member): the request falls through to the HTTP route of the
-            // same path, which answers with the error envelope before any document data is sent.
-            guard let projectID = context.parameters.get("project").flatMap(UUID.init(uuidString:)),
-                try await SocketPump.participant(context, projectID: projectID, database: database) != nil
-            else { return .dontUpgrade }
-            return .upgrade([:])
-        } onUpgrade: { inbound, outbound, context in
-            let requestContext = context.requestContext
-            guard let projectID = requestContext.parameters.get("project").flatMap(UUID.init(uuidString:)),
-                let participant = try await SocketPump.participant(requestContext, projectID: projectID, database: database)
-            else {
-                try await outbound.close(.policyViolation, reason: "not a member of this project")
-                return
+        for (path, kind) in [("sync", RoomConnection.Kind.sync), ("live", .live)] {
+            router.ws("api/projects/{project}/\(path)") { request, context in
+                // Refused here (bad token, not a member): the request falls through to the HTTP route of the
+                // same path, which answers with the error envelope before any document data is sent.
+                guard let projectID = context.parameters.get("project").flatMap(UUID.init(uuidString:)),
+                    try await SocketPump.participant(context, projectID: projectID, database: database) != nil
+                else { return .dontUpgrade }
+                return .upgrade([:])
+            } onUpgrade: { inbound, outbound, context in
+                let requestContext = context.requestContext
+                guard let projectID = requestContext.parameters.get("project").flatMap(UUID.init(uuidString:)),
+                    let participant = try await SocketPump.participant(requestContext, projectID: projectID, database: database)
+                else {
+                    try await outbound.close(.policyViolation, reason: "not a member of this project")
+                    return
+                }
+                let room: Room
+                do {
+                    room = try await registry.room(for: projectID)
+                } catch {
+                    context.logger.error("could not load the room", metadata: ["error": "\(String(reflecting: error))"])
+                    try await outbound.close(.unexpectedServerError, reason: "the project could not be loaded")
+                    return
+                }
+                try await SocketPump.run(
+                    room: room,
+                    participant: participant,
+                    kind: kind,
+                    wantsAcks: context.request.uri.queryParameters["ack"] == "1",
+                    inbound: inbound,
+                    outbound: outbound,
+                    configuration: configuration,
+                    onText: { text, id in await room.receiveLive(text, from: id) }
+                )
             }
-            let room: Room
-            do {
-                room = try await registry.room(for: projectID)
-            } catch {
-                context.logger.error("could not load the room", metadata: ["error": "\(String(reflecting: error))"])
-                try await outbound.close(.unexpectedServerError, reason: "the project could not be loaded")
-                return
-            }
-            try await SocketPump.run(
-                room: room,
-                participant: participant,
-                kind: .sync,
-                wantsAcks: context.request.uri.queryParameters["ack"] == "1",
-                inbound: inbound,
-                outbound: outbound,
-                configuration: configuration
-            )
         }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("{project}/sync", use: syncWithoutUpgrade)
+        group.get("{project}/live", use: syncWithoutUpgrade)
         group.get("{project}/timeline", use: timeline)
         group.post("{project}/operations", use: operations)
         group.get("{project}/versions", use: listVersions)
@@ -72,7 +76,7 @@ struct CollabController: Sendable {
     /// A plain GET on the sync URL from a member: they forgot to upgrade.
     @Sendable func syncWithoutUpgrade(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try await projects.project(for: request, context: context)
-        throw APIError(.upgradeRequired, code: "UPGRADE_REQUIRED", "connect with a WebSocket (y-websocket protocol)",
+        throw APIError(.upgradeRequired, code: "UPGRADE_REQUIRED", "connect with a WebSocket (y-websocket protocol on …/sync, JSON events on …/live)",
                        headers: [.upgrade: "websocket"])
     }
 

@@ -17,14 +17,16 @@ extension Room {
     ///
     /// - Throws: ``CollabError`` `READ_ONLY` for viewers and commenters, the operation's
     ///   `TimelineError` when it does not apply (nothing changes), or `ROOM_UNAVAILABLE`.
-    public func apply(_ operations: [EditOperation], by author: Participant, origin: String) async throws -> AppliedEdit {
+    public func apply(
+        _ operations: [EditOperation], by author: Participant, origin: String, requestID: String? = nil, from requester: ConnectionID? = nil
+    ) async throws -> AppliedEdit {
         guard author.role.canEdit else { throw CollabError.readOnly(author.role.rawValue) }
         guard !isBroken else { throw CollabError.roomUnavailable }
         _ = capture.take()
         let results = try project.apply(operations, origin: AnyHashable(origin))
         guard let update = capture.take() else { return AppliedEdit(results: results, seq: nil) }
         let seq = try await persistAndRelay(update, author: author, clientID: project.doc.clientID, origin: origin, from: nil)
-        liveDocumentChanged(by: author, operations: operations, seq: seq)
+        liveDocumentChanged(by: author, operations: operations, results: results, seq: seq, requestID: requestID, requester: requester)
         return AppliedEdit(results: results, seq: seq)
     }
 

@@ -39,6 +39,10 @@ public actor Room {
     public private(set) var isBroken = false
     /// The update the last transaction emitted (captured by the document observer).
     let capture = UpdateCapture()
+    /// The timeline state live clients last saw (for the readable changes in `edit-applied`).
+    var liveState: TimelineState?
+    /// The entities the last change touched (for undo).
+    var lastTouched: [(String, String)] = []
 
     init(projectID: UUID, project: ProjectDocument, lastSeq: Int64, checkpointSeq: Int64, dependencies: RoomDependencies) {
         self.projectID = projectID
@@ -90,7 +94,7 @@ public actor Room {
         for client in owned { awarenessOwners[client] = nil }
         let changes = awareness.removeStates(owned, now: Room.nowMillis())
         if !changes.removed.isEmpty { broadcastAwareness(changes.removed, except: nil) }
-        liveDisconnected(connection)
+        liveDisconnected(connection, hadPresence: !changes.removed.isEmpty)
         if connections.isEmpty { emptySince = ContinuousClock.now }
         logger.debug("connection left", metadata: ["connection": "\(id)"])
     }

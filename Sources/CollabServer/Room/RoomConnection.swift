@@ -24,6 +24,9 @@ public struct RoomConnection: Sendable {
     var selection: [String] = []
     /// Live protocol: the awareness client id the server speaks for on behalf of this connection.
     var liveAwarenessClient: UInt64?
+    /// Live protocol: this user's own undoable edits on this connection.
+    var undoStack: [UndoStep] = []
+    var redoStack: [UndoStep] = []
 
     init(id: ConnectionID, participant: Participant, kind: Kind, wantsAcks: Bool, outbox: AsyncStream<OutboundMessage>.Continuation) {
         self.id = id
