@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Ranges are converted exactly (``RationalTime/flicks()``). Each top-level track becomes a
 /// track; a nested `Track` inside a track is inlined at its position; a nested `Stack` (at the
-/// top or inside a track) is flattened into extra tracks, offset to where it sits. A transition
+/// top or inside a track) is flattened into extra tracks, offset to where it sits; a `source_range`
+/// on a nested track or stack trims what it shows (clips are cut to the visible part). A transition
 /// becomes the `transitionIn` of the clip after it. Media references become assets (one per
 /// distinct reference). Anything without an EditBay equivalent is kept in metadata under
 /// `"otio"`: unknown schemas (items and references), gap metadata, effects other than
@@ -24,6 +25,27 @@ struct OTIOImporter {
     init(timeline: OTIOTimeline, makeID: @escaping () -> String) {
         self.timeline = timeline
         self.makeID = makeID
+    }
+
+    /// Where a composition's inner time lands on the timeline: `timeline = inner + shift`, and only
+    /// `window` (timeline time) of it is visible when an enclosing item trims it with a `source_range`.
+    struct Placement {
+        var shift: Flicks = .zero
+        var window: Range<Flicks>?
+
+        static let top = Placement()
+
+        /// The placement of a nested composition occupying inner `[start, start + length)` here and
+        /// showing its own inner time from `sourceStart`.
+        func nested(at start: Flicks, length: Flicks, sourceStart: Flicks) -> Placement {
+            let lower = shift + start
+            var w = lower..<(lower + max(length, .zero))
+            if let window {
+                let lo = max(w.lowerBound, window.lowerBound)
+                w = lo..<max(lo, min(w.upperBound, window.upperBound))
+            }
+            return Placement(shift: shift + start - sourceStart, window: w)
+        }
     }
 
     /// A lane being filled: one EditBay track.
@@ -76,8 +98,12 @@ struct OTIOImporter {
         if let g = timeline.globalStartTime, g.value != 0 {
             meta.metadata["otio"] = .object(["global_start_time": .object(["value": .double(g.value), "rate": .double(g.rate)])])
         }
-        try addStack(timeline.tracks, offset: .zero, name: "", path: "tracks")
-        for m in timeline.tracks.markers { try addMarker(m, at: .zero, sourceStart: .zero, path: "tracks.markers") }
+        var top = Placement.top
+        if let r = timeline.tracks.sourceRange {
+            top = top.nested(at: .zero, length: try flicks(r.duration, "tracks.source_range"), sourceStart: try flicks(r.startTime, "tracks.source_range"))
+        }
+        try addStack(timeline.tracks, placement: top, name: "", path: "tracks")
+        for m in timeline.tracks.markers { try addMarker(m, at: top.shift, sourceStart: .zero, path: "tracks.markers") }
         // Tracks keep the order keys EditBay exported if they are valid and increasing in file
         // order; otherwise every track gets a fresh increasing key (bottom first).
         let kept = tracks.map(\.order)
@@ -103,19 +129,35 @@ struct OTIOImporter {
         return nil
     }
 
-    private mutating func addStack(_ stack: OTIOStack, offset: Flicks, name: String, path: String) throws(TimelineError) {
+    /// The placement of a child composition that starts at inner `start` of `placement`,
+    /// honouring the child's own `source_range` trim.
+    private func placement(of child: OTIOComposable, at start: Flicks, in placement: Placement, path: String) throws(TimelineError) -> Placement {
+        let range: TimeRange?
+        switch child {
+        case .track(let t): range = t.sourceRange
+        case .stack(let s): range = s.sourceRange
+        default: range = nil
+        }
+        // Without a source_range a composition shows all of itself: only enclosing trims apply.
+        guard let range else { return Placement(shift: placement.shift + start, window: placement.window) }
+        let length = try flicks(range.duration, path + ".source_range")
+        return placement.nested(at: start, length: length, sourceStart: try flicks(range.startTime, path + ".source_range"))
+    }
+
+    private mutating func addStack(_ stack: OTIOStack, placement: Placement, name: String, path: String) throws(TimelineError) {
         for (i, child) in stack.children.enumerated() {
             let p = "\(path).children[\(i)]"
             switch child {
             case .track(let t):
-                try addTrack(t, offset: offset, namePrefix: name, path: p)
+                try addTrack(t, placement: try self.placement(of: child, at: .zero, in: placement, path: p), namePrefix: name, path: p)
             case .stack(let s):
-                try addStack(s, offset: offset, name: name.isEmpty ? s.name : "\(name)/\(s.name)", path: p)
+                let inner = try self.placement(of: child, at: .zero, in: placement, path: p)
+                try addStack(s, placement: inner, name: name.isEmpty ? s.name : "\(name)/\(s.name)", path: p)
             default:
                 // A bare item in a stack: a lane of its own.
                 try addTrack(
                     OTIOTrack(name: name.isEmpty ? "Stack item" : name, kind: "Video", children: [child]),
-                    offset: offset,
+                    placement: placement,
                     namePrefix: "",
                     path: p
                 )
@@ -123,14 +165,14 @@ struct OTIOImporter {
         }
     }
 
-    private mutating func addTrack(_ t: OTIOTrack, offset: Flicks, namePrefix: String, path: String) throws(TimelineError) {
+    private mutating func addTrack(_ t: OTIOTrack, placement: Placement, namePrefix: String, path: String) throws(TimelineError) {
         let kind: TrackKind = t.kind.lowercased() == "audio" ? .audio : .video
         let eb = t.metadata["editbay"]?.objectValue
         // Lanes EditBay exported for overlapping or orphaned clips go back where they came from.
         let overlapOf = eb?["overlapOf"]?.stringValue.flatMap { id in tracks.contains { $0.id == id } ? id : nil }
         if let target = overlapOf ?? eb?["missingTrack"]?.stringValue {
             var lane = Lane(record: TrackRecord(id: target, kind: kind, name: t.name, order: ""))
-            try fill(&lane, t, offset: offset, path: path)
+            try fill(&lane, t, placement: placement, path: path)
             return
         }
         var metadata = t.metadata
@@ -148,8 +190,8 @@ struct OTIOImporter {
         var lane = Lane(record: record)
         let index = tracks.count
         tracks.append(record)
-        try fill(&lane, t, offset: offset, path: path)
-        for m in t.markers { try addMarker(m, at: offset, sourceStart: .zero, path: "\(path).markers") }
+        try fill(&lane, t, placement: placement, path: path)
+        for m in t.markers { try addMarker(m, at: placement.shift, sourceStart: .zero, path: "\(path).markers") }
         if !lane.unknown.isEmpty {
             var otio = lane.record.metadata["otio"]?.objectValue ?? [:]
             otio["items"] = .array(lane.unknown)
@@ -158,7 +200,7 @@ struct OTIOImporter {
         tracks[index] = lane.record
     }
 
-    private mutating func fill(_ lane: inout Lane, _ t: OTIOTrack, offset: Flicks, path: String) throws(TimelineError) {
+    private mutating func fill(_ lane: inout Lane, _ t: OTIOTrack, placement: Placement, path: String) throws(TimelineError) {
         let ranges: [(start: Flicks, duration: Flicks)]
         do {
             ranges = try t.childRanges()
@@ -168,7 +210,7 @@ struct OTIOImporter {
         var pending: OTIOTransition?
         for (i, child) in t.children.enumerated() {
             let p = "\(path).children[\(i)]"
-            let start = offset + ranges[i].start
+            let start = placement.shift + ranges[i].start
             var keepsTransition = false
             switch child {
             case .transition, .clip: keepsTransition = true
@@ -180,7 +222,22 @@ struct OTIOImporter {
             }
             switch child {
             case .clip(let c):
-                try addClip(c, on: lane.record, start: start, duration: ranges[i].duration, transition: pending, path: p)
+                // An enclosing trim hides part (or all) of the clip.
+                // (Ranges are built so that lower ≤ upper even for negative durations in bad files.)
+                var visible = start..<max(start, start + ranges[i].duration)
+                if let w = placement.window {
+                    let lo = max(visible.lowerBound, w.lowerBound)
+                    visible = lo..<max(lo, min(visible.upperBound, w.upperBound))
+                }
+                if ranges[i].duration <= .zero {
+                    lane.unknown.append(.object(["schema": .string("Clip.2"), "name": .string(c.name), "invalid": .string("duration is not positive")]))
+                } else if visible.isEmpty {
+                    lane.unknown.append(.object(["schema": .string("Clip.2"), "name": .string(c.name), "trimmedOut": .bool(true)]))
+                } else {
+                    try addClip(
+                        c, on: lane.record, start: visible.lowerBound, duration: visible.upperBound - visible.lowerBound,
+                        headTrim: visible.lowerBound - start, transition: pending, path: p)
+                }
                 pending = nil
             case .gap(let g):
                 if !g.metadata.isEmpty || !g.markers.isEmpty || !g.name.isEmpty {
@@ -195,9 +252,10 @@ struct OTIOImporter {
             case .transition(let tr):
                 pending = tr
             case .track(let nested):
-                try fill(&lane, nested, offset: start, path: p)
+                try fill(&lane, nested, placement: try self.placement(of: child, at: ranges[i].start, in: placement, path: p), path: p)
             case .stack(let s):
-                try addStack(s, offset: start, name: "\(lane.record.name)/\(s.name)", path: p)
+                let inner = try self.placement(of: child, at: ranges[i].start, in: placement, path: p)
+                try addStack(s, placement: inner, name: "\(lane.record.name)/\(s.name)", path: p)
             case .unknown(let schema, let fields):
                 lane.unknown.append(.object(["schema": .string(schema), "start": .integer(start.value), "fields": .object(fields)]))
             }
@@ -206,7 +264,7 @@ struct OTIOImporter {
             lane.unknown.append(
                 .object([
                     "schema": .string("Transition.1"), "name": .string(tr.name),
-                    "start": .integer((offset + (ranges.last.map { $0.start } ?? .zero)).value),
+                    "start": .integer((placement.shift + (ranges.last.map { $0.start } ?? .zero)).value),
                 ])
             )
         }
@@ -217,6 +275,7 @@ struct OTIOImporter {
         on track: TrackRecord,
         start: Flicks,
         duration: Flicks,
+        headTrim: Flicks,
         transition: OTIOTransition?,
         path: String
     ) throws(TimelineError) {
@@ -257,7 +316,7 @@ struct OTIOImporter {
             asset: asset.id,
             start: start,
             duration: duration,
-            inPoint: trimmedStart - asset.start,
+            inPoint: trimmedStart - asset.start + headTrim,
             speed: speed,
             gain: eb?["gain"]?.doubleValue ?? 1,
             opacity: eb?["opacity"]?.doubleValue ?? 1,
@@ -266,7 +325,7 @@ struct OTIOImporter {
             metadata: metadata
         )
         clips.append(record)
-        for m in c.markers { try addMarker(m, at: start, sourceStart: trimmedStart, path: path + ".markers") }
+        for m in c.markers { try addMarker(m, at: start - headTrim, sourceStart: trimmedStart, path: path + ".markers") }
     }
 
     private mutating func asset(for ref: OTIOMediaReference?, on kind: TrackKind, path: String) throws(TimelineError) -> AssetRecord {
