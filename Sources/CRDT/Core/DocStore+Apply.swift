@@ -115,21 +115,22 @@ extension DocStore {
 
     mutating func mergeIntoPending(_ rest: [UInt64: [DecodedStruct]], _ missing: [UInt64: UInt64]) {
         for (c, list) in rest {
-            if let existing = pendingStructs[c] {
-                var all = (existing + list).sorted { $0.id.clock < $1.id.clock || ($0.id.clock == $1.id.clock && $0.length > $1.length) }
-                // Drop structs fully covered by an earlier one.
-                var out: [DecodedStruct] = []
-                out.reserveCapacity(all.count)
-                var end: UInt64 = 0
-                for s in all where out.isEmpty || s.endClock > end {
-                    out.append(s)
-                    end = max(end, s.endClock)
-                }
-                all = out
-                pendingStructs[c] = all
-            } else {
-                pendingStructs[c] = list
+            // Skips carry nothing (gaps are implicit in the clocks) and must never hide real structs
+            // that cover the same clocks, so they are not kept.
+            let real = list.filter { $0.kind != .skip }
+            guard !real.isEmpty else { continue }
+            let all = ((pendingStructs[c] ?? []) + real).sorted {
+                $0.id.clock != $1.id.clock ? $0.id.clock < $1.id.clock : $0.length > $1.length
             }
+            // Drop structs fully covered by an earlier one (the same IDs received twice).
+            var out: [DecodedStruct] = []
+            out.reserveCapacity(all.count)
+            var end: UInt64 = 0
+            for s in all where out.isEmpty || s.endClock > end {
+                out.append(s)
+                end = max(end, s.endClock)
+            }
+            pendingStructs[c] = out
         }
         for (c, clock) in missing {
             if let m = pendingMissing[c], m <= clock { continue }
