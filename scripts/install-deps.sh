@@ -7,7 +7,7 @@ mode="${1:-run}"
 
 debs=(postgresql pkg-config)
 if [ "$mode" = "test" ]; then
-  debs+=(nodejs node-yjs node-y-protocols node-lib0)
+  debs+=(nodejs node-yjs node-y-protocols node-lib0 node-y-websocket node-ws)
 fi
 
 missing=()
@@ -27,8 +27,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 if [ "$mode" = "test" ]; then
-  python3 - <<'PY' 2>/dev/null || { echo "Installing Python test tools"; python3 -m pip install --quiet --disable-pip-version-check pycrdt==0.14.13; }
-import importlib.metadata as m, sys
-sys.exit(0 if m.version("pycrdt") == "0.14.13" else 1)
-PY
+  # Already-satisfied requirements are not fetched again.
+  python3 -m pip install --quiet --disable-pip-version-check -r "$(dirname "$0")/../Tests/requirements-test.txt"
 fi
