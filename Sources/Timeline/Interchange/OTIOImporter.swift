@@ -100,7 +100,11 @@ struct OTIOImporter {
         }
         var top = Placement.top
         if let r = timeline.tracks.sourceRange {
-            top = top.nested(at: .zero, length: try flicks(r.duration, "tracks.source_range"), sourceStart: try flicks(r.startTime, "tracks.source_range"))
+            top = top.nested(
+                at: .zero,
+                length: try flicks(r.duration, "tracks.source_range"),
+                sourceStart: try flicks(r.startTime, "tracks.source_range")
+            )
         }
         try addStack(timeline.tracks, placement: top, name: "", path: "tracks")
         for m in timeline.tracks.markers { try addMarker(m, at: top.shift, sourceStart: .zero, path: "tracks.markers") }
@@ -230,13 +234,21 @@ struct OTIOImporter {
                     visible = lo..<max(lo, min(visible.upperBound, w.upperBound))
                 }
                 if ranges[i].duration <= .zero {
-                    lane.unknown.append(.object(["schema": .string("Clip.2"), "name": .string(c.name), "invalid": .string("duration is not positive")]))
+                    lane.unknown.append(
+                        .object(["schema": .string("Clip.2"), "name": .string(c.name), "invalid": .string("duration is not positive")])
+                    )
                 } else if visible.isEmpty {
                     lane.unknown.append(.object(["schema": .string("Clip.2"), "name": .string(c.name), "trimmedOut": .bool(true)]))
                 } else {
                     try addClip(
-                        c, on: lane.record, start: visible.lowerBound, duration: visible.upperBound - visible.lowerBound,
-                        headTrim: visible.lowerBound - start, transition: pending, path: p)
+                        c,
+                        on: lane.record,
+                        start: visible.lowerBound,
+                        duration: visible.upperBound - visible.lowerBound,
+                        headTrim: visible.lowerBound - start,
+                        transition: pending,
+                        path: p
+                    )
                 }
                 pending = nil
             case .gap(let g):

@@ -234,18 +234,31 @@ import Timeline
     @Test func trimmedNestedCompositionsShowOnlyTheirSourceRange() throws {
         func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
         // A nested stack showing inner [3, 8) of a track holding clips [0, 4) and [4, 10).
-        var comp = OTIOStack(name: "comp", children: [
-            .track(OTIOTrack(name: "in", kind: "Video", children: [
-                .clip(OTIOClip(name: "x", sourceRange: r(100, 4))), .clip(OTIOClip(name: "y", sourceRange: r(200, 6))),
-                .clip(OTIOClip(name: "z", sourceRange: r(300, 2))),
-            ]))
-        ])
+        var comp = OTIOStack(
+            name: "comp",
+            children: [
+                .track(
+                    OTIOTrack(
+                        name: "in",
+                        kind: "Video",
+                        children: [
+                            .clip(OTIOClip(name: "x", sourceRange: r(100, 4))), .clip(OTIOClip(name: "y", sourceRange: r(200, 6))),
+                            .clip(OTIOClip(name: "z", sourceRange: r(300, 2))),
+                        ]
+                    )
+                )
+            ]
+        )
         comp.sourceRange = r(3, 5)
         var nestedTrack = OTIOTrack(name: "n", kind: "Video", children: [.clip(OTIOClip(name: "w", sourceRange: r(0, 10)))])
         nestedTrack.sourceRange = r(6, 2)
-        let top = OTIOTrack(name: "V1", kind: "Video", children: [
-            .gap(OTIOGap(duration: f(20), rate: .fps24)), .stack(comp), .track(nestedTrack),
-        ])
+        let top = OTIOTrack(
+            name: "V1",
+            kind: "Video",
+            children: [
+                .gap(OTIOGap(duration: f(20), rate: .fps24)), .stack(comp), .track(nestedTrack),
+            ]
+        )
         let view = try ProjectDocument.importOTIO(OTIOTimeline(name: "trims", tracks: OTIOStack(children: [.track(top)]))).view()
         let inner = try #require(view.tracks.first { $0.record.name == "V1/comp/in" })
         // x shows its inner [3, 4) at 20, y its [4, 8) at 21; z is trimmed out entirely.
@@ -264,20 +277,45 @@ import Timeline
         func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
         var trimmed = OTIOTrack(name: "t", kind: "Video", children: [.clip(OTIOClip(name: "in", sourceRange: r(0, 5)))])
         trimmed.sourceRange = r(10, -3)
-        let track = OTIOTrack(name: "V", kind: "Video", children: [
-            .clip(OTIOClip(name: "neg", sourceRange: r(0, -5))), .gap(OTIOGap(duration: f(-7), rate: .fps24)),
-            .clip(OTIOClip(name: "ok", sourceRange: r(0, 4))), .track(trimmed),
-            .transition(OTIOTransition(transitionType: "Custom", inOffset: RationalTime(value: -1, rate: 24), outOffset: RationalTime(value: 1e6, rate: 24))),
-        ])
+        let track = OTIOTrack(
+            name: "V",
+            kind: "Video",
+            children: [
+                .clip(OTIOClip(name: "neg", sourceRange: r(0, -5))), .gap(OTIOGap(duration: f(-7), rate: .fps24)),
+                .clip(OTIOClip(name: "ok", sourceRange: r(0, 4))), .track(trimmed),
+                .transition(
+                    OTIOTransition(
+                        transitionType: "Custom",
+                        inOffset: RationalTime(value: -1, rate: 24),
+                        outOffset: RationalTime(value: 1e6, rate: 24)
+                    )
+                ),
+            ]
+        )
         let view = try ProjectDocument.importOTIO(OTIOTimeline(name: "bad", tracks: OTIOStack(children: [.track(track)]))).view()
         #expect(view.tracks[0].clips.map(\.name) == ["ok"], "\(view.tracks) \(view.conflicts)")
         let kept = view.tracks[0].record.metadata["otio"]?.objectValue?["items"]?.arrayValue ?? []
         #expect(kept.count == 3)  // the negative clip, the clip hidden by the negative trim, the stray transition
         #expect(try view.jsonData().count > 0)
         // Values beyond the exact range are refused with a path.
-        let huge = OTIOTrack(name: "V", kind: "Video", children: [.clip(OTIOClip(name: "h", sourceRange: TimeRange(
-            startTime: RationalTime(value: 0, rate: 24), duration: RationalTime(value: 1e15, rate: 24))))])
-        #expect(throws: TimelineError.importFailed) { try ProjectDocument.importOTIO(OTIOTimeline(name: "h", tracks: OTIOStack(children: [.track(huge)]))) }
+        let huge = OTIOTrack(
+            name: "V",
+            kind: "Video",
+            children: [
+                .clip(
+                    OTIOClip(
+                        name: "h",
+                        sourceRange: TimeRange(
+                            startTime: RationalTime(value: 0, rate: 24),
+                            duration: RationalTime(value: 1e15, rate: 24)
+                        )
+                    )
+                )
+            ]
+        )
+        #expect(throws: TimelineError.importFailed) {
+            try ProjectDocument.importOTIO(OTIOTimeline(name: "h", tracks: OTIOStack(children: [.track(huge)])))
+        }
     }
 
     @Test func nestedStacksAndTracksAreFlattened() throws {
