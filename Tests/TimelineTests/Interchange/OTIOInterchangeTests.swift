@@ -273,6 +273,41 @@ import Timeline
         #expect(w.start == f(25) && w.duration == f(2) && w.inPoint == f(6))
     }
 
+    /// Trimmed nested compositions: each inner clip shows the part of its library-computed range
+    /// in the top track (`transformed_time_range`) that its composition's window lets through.
+    @Test func trimmedNestingMatchesTheLibrary() throws {
+        struct Row: Decodable {
+            let name: String
+            let range: OTIOPython.Report.Range
+            let window: OTIOPython.Report.Range
+            let source: OTIOPython.Report.Range
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("editbay-nested-\(UUID().uuidString).otio")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let rows = try JSONDecoder().decode([Row].self, from: OTIOPython.run(["nested", file.path]))
+        #expect(rows.count == 4)
+        let view = try ProjectDocument.importOTIO(try OTIOTimeline(jsonData: Data(contentsOf: file))).view()
+        let clips = (view.tracks.flatMap(\.clips))
+        var visibleCount = 0
+        for row in rows {
+            let (start, duration) = try row.range.flicks()
+            let (windowStart, windowLength) = try row.window.flicks()
+            let lo = max(start, windowStart)
+            let hi = min(start + duration, windowStart + windowLength)
+            let clip = clips.first { $0.name == row.name }
+            if lo >= hi {
+                #expect(clip == nil, "\(row.name) should be hidden")
+                continue
+            }
+            visibleCount += 1
+            let c = try #require(clip, "\(row.name) missing")
+            #expect(c.start == lo && c.duration == hi - lo, "\(row.name)")
+            #expect(c.inPoint == (try row.source.start.flicks()) + (lo - start), "\(row.name)")
+        }
+        #expect(visibleCount == 3)
+        #expect(clips.count == visibleCount)
+    }
+
     @Test func hostileValuesDoNotCrash() throws {
         func r(_ s: Int64, _ d: Int64) -> TimeRange { TimeRange(start: f(s), duration: f(d), rate: .fps24) }
         var trimmed = OTIOTrack(name: "t", kind: "Video", children: [.clip(OTIOClip(name: "in", sourceRange: r(0, 5)))])

@@ -3,6 +3,8 @@
 
   otio_tool.py ranges FILE            print, as JSON, what the library computes for FILE
   otio_tool.py build OUT NUM DEN      write a test timeline built with the library at rate NUM/DEN
+  otio_tool.py nested OUT              write a timeline with trimmed nested compositions and print, for
+                                      each inner clip, its range in the top track and its window
   otio_tool.py timecodes NUM DEN DROP FRAME...   print to_timecode of each frame (DROP: 1 or 0) and
                                       from_timecode of each result, as JSON
 
@@ -85,6 +87,34 @@ def build(path, num, den):
     otio.adapters.write_to_file(tl, path, "otio_json")
 
 
+def nested(path):
+    RT = otio.opentime.RationalTime
+    TR = otio.opentime.TimeRange
+    def r(s, d):
+        return TR(RT(s, 25), RT(d, 25))
+    top = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    top.append(otio.schema.Gap(source_range=r(0, 20)))
+    inner = otio.schema.Track(name="in", kind=otio.schema.TrackKind.Video)
+    for n, s, d in [("x", 100, 4), ("y", 200, 6), ("z", 300, 2)]:
+        inner.append(otio.schema.Clip(name=n, source_range=r(s, d)))
+    comp = otio.schema.Stack(name="comp", source_range=r(3, 5))
+    comp.append(inner)
+    top.append(comp)
+    sub = otio.schema.Track(name="sub", kind=otio.schema.TrackKind.Video, source_range=r(6, 3))
+    sub.append(otio.schema.Clip(name="w", source_range=r(50, 10)))
+    top.append(sub)
+    tl = otio.schema.Timeline(name="nested")
+    tl.tracks.append(top)
+    otio.adapters.write_to_file(tl, path, "otio_json")
+    out = []
+    for parent in (comp, sub):
+        window = parent.range_in_parent()
+        for c in parent.find_clips():
+            out.append({"name": c.name, "range": tr(c.transformed_time_range(c.trimmed_range(), top)),
+                        "window": tr(window), "source": tr(c.trimmed_range())})
+    print(json.dumps(out))
+
+
 def timecodes(num, den, drop, frames):
     rate = num / den
     out = []
@@ -101,6 +131,8 @@ if __name__ == "__main__":
         ranges(sys.argv[2])
     elif cmd == "build":
         build(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))
+    elif cmd == "nested":
+        nested(sys.argv[2])
     elif cmd == "timecodes":
         timecodes(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1", [int(x) for x in sys.argv[5:]])
     else:
