@@ -94,12 +94,3 @@ extension JSONValue {
 
 /// A string-keyed JSON object.
 public typealias JSONObject = [String: JSONValue]
-
-/// A coding key for any string (used to read objects whose keys are not known up front).
-struct AnyCodingKey: CodingKey, Hashable {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}

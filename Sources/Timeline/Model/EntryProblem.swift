@@ -1,15 +1,3 @@
-/// The root maps of a project document.
-public enum EntityCollection: String, Sendable, Hashable, Codable, CaseIterable {
-    /// `tracks`.
-    case tracks
-    /// `clips`.
-    case clips
-    /// `assets`.
-    case assets
-    /// `markers`.
-    case markers
-}
-
 /// A stored entry the reader could not understand (for example written by a buggy client).
 /// It is reported as an ``Conflict/Kind/invalidEntry`` conflict, never dropped silently.
 public struct EntryProblem: Error, Sendable, Hashable, Codable {

@@ -1,13 +1,5 @@
 import CRDT
 
-/// The kind of a track.
-public enum TrackKind: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Pictures: video, image and text assets.
-    case video
-    /// Sound: audio assets, and video assets that have audio.
-    case audio
-}
-
 /// One track as stored in `tracks` (id → map).
 public struct TrackRecord: Sendable, Hashable, Codable {
     /// The track's id.

@@ -1,12 +1,3 @@
-/// Adds an asset (usually done by the server after an upload or a job).
-public struct AddAsset: Sendable, Hashable {
-    /// The record to add; its `id` may be empty to let the server pick one.
-    public var asset: AssetRecord
-
-    /// Creates the operation.
-    public init(asset: AssetRecord) { self.asset = asset }
-}
-
 /// Changes an asset's fields; nil fields stay as they are. A shorter `duration` is refused if
 /// clips use media past it.
 public struct UpdateAsset: Sendable, Hashable {
@@ -51,13 +42,4 @@ public struct UpdateAsset: Sendable, Hashable {
         self.hasAudio = hasAudio
         self.status = status
     }
-}
-
-/// Removes an asset that no clip uses.
-public struct RemoveAsset: Sendable, Hashable {
-    /// The asset.
-    public var asset: String
-
-    /// Creates the operation.
-    public init(asset: String) { self.asset = asset }
 }
