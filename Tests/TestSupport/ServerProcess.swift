@@ -1,14 +1,17 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The built `editbay` binary, run as a child process the way a user runs it.
-final class ServerProcess: @unchecked Sendable {  // Mutable state is only touched under `lock`.
-    let process = Process()
+public final class ServerProcess: @unchecked Sendable {  // Mutable state is only touched under `lock`.
+    public let process = Process()
     private let lock = NSLock()
     private var output = ""
     private let pipe = Pipe()
 
     /// The binary next to the test bundle (`swift build` puts both in the same directory), or `EDITBAY_BINARY`.
-    static var binary: String {
+    public static var binary: String {
         if let path = ProcessInfo.processInfo.environment["EDITBAY_BINARY"] { return path }
         let directory = Bundle.main.executableURL?.deletingLastPathComponent()
             ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -22,7 +25,7 @@ final class ServerProcess: @unchecked Sendable {  // Mutable state is only touch
         return directory.appendingPathComponent("editbay").path
     }
 
-    init(arguments: [String], environment: [String: String] = [:]) throws {
+    public init(arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
@@ -39,10 +42,10 @@ final class ServerProcess: @unchecked Sendable {  // Mutable state is only touch
         try process.run()
     }
 
-    var log: String { lock.withLock { output } }
+    public var log: String { lock.withLock { output } }
 
     /// Waits until the server prints its URL; returns the port.
-    func waitForPort(timeout: Duration = .seconds(120)) async throws -> Int {
+    public func waitForPort(timeout: Duration = .seconds(120)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let range = log.range(of: #"listening on http://[^:]+:(\d+)"#, options: .regularExpression) {
@@ -56,7 +59,7 @@ final class ServerProcess: @unchecked Sendable {  // Mutable state is only touch
     }
 
     /// Waits for the process to exit by itself; returns the exit status.
-    func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
+    public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else { throw Failure("the command did not finish in time:\n\(log)") }
@@ -66,13 +69,20 @@ final class ServerProcess: @unchecked Sendable {  // Mutable state is only touch
         return process.terminationStatus
     }
 
+    /// Kills the process with SIGKILL (a crash) and waits until it is gone.
+    public func kill() async throws {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        pipe.fileHandleForReading.readabilityHandler = nil
+    }
+
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.
-    func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
+    public func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
         process.terminate()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             guard ContinuousClock.now < deadline else {
-                kill(process.processIdentifier, SIGKILL)
+                Glibc.kill(process.processIdentifier, SIGKILL)
                 throw Failure("the server did not stop in time:\n\(log)")
             }
             try await Task.sleep(for: .milliseconds(100))
@@ -81,8 +91,8 @@ final class ServerProcess: @unchecked Sendable {  // Mutable state is only touch
         return process.terminationStatus
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 }
