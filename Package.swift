@@ -91,6 +91,7 @@ let package = Package(
             name: "editbay",
             dependencies: [
                 "API",
+                "Timeline",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

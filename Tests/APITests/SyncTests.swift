@@ -232,6 +232,10 @@ struct SyncTests {
 
             let old = try await app.call(.get, "/api/projects/\(project)/timeline?version=\(versionID)", token: owner.accessToken)
             #expect((old.data["tracks"] as? [[String: Any]])?.count == 1)
+
+            let otio = try await app.call(.get, "/api/projects/\(project)/timeline?format=otio", token: owner.accessToken)
+            #expect(otio.json["OTIO_SCHEMA"] as? String == "Timeline.1")
+            #expect(try await app.call(.get, "/api/projects/\(project)/timeline?format=xml", token: owner.accessToken).errorField == "format")
         }
     }
 }

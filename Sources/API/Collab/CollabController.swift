@@ -92,6 +92,15 @@ struct CollabController: Sendable {
         } else {
             view = try await registry.room(for: project.id).view()
         }
+        if let format = request.uri.queryParameters["format"] {
+            guard format == "otio" else { throw APIError.validation("format", "format must be otio (or absent for EditBay's JSON view)") }
+            // An OTIO file as is, without the envelope, so OpenTimelineIO tools can read the answer directly.
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8", .contentDisposition: "attachment; filename=\"\(project.id.apiString).otio\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: try TimelineConverter.write(view, as: .otio)))
+            )
+        }
         return try Self.envelope(rawJSON: try view.jsonData(), context: context)
     }
 
