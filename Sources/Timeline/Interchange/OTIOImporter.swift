@@ -108,10 +108,10 @@ struct OTIOImporter {
         }
         try addStack(timeline.tracks, placement: top, name: "", path: "tracks")
         for m in timeline.tracks.markers { try addMarker(m, at: top.shift, sourceStart: .zero, path: "tracks.markers") }
-        // Tracks keep the order keys EditBay exported if they are valid and increasing in file
+        // Tracks keep the order keys EditBay exported if they are valid and non-decreasing in file
         // order; otherwise every track gets a fresh increasing key (bottom first).
         let kept = tracks.map(\.order)
-        let keepable = kept.allSatisfy(FractionalIndex.isValid) && zip(kept, kept.dropFirst()).allSatisfy { $0 < $1 }
+        let keepable = kept.allSatisfy(FractionalIndex.isValid) && zip(kept, kept.dropFirst()).allSatisfy { $0 <= $1 }
         if !keepable {
             let keys = FractionalIndex.sequence(count: tracks.count)
             for i in tracks.indices { tracks[i].order = keys[i] }
@@ -292,12 +292,23 @@ struct OTIOImporter {
         path: String
     ) throws(TimelineError) {
         let ref = c.mediaReference
-        let asset = try asset(for: ref, on: track.kind, path: path)
-        let trimmedStart =
-            try c.trimmedRange.map { (r: TimeRange) throws(TimelineError) in try flicks(r.startTime, path + ".source_range") } ?? asset.start
         var metadata = c.metadata
         let eb = metadata["editbay"]?.objectValue
         metadata["editbay"] = nil
+        // A clip EditBay exported while its asset was deleted (a conflict) points at that asset again.
+        var dangling: String?
+        if let id = eb?["asset"]?.stringValue {
+            if let ref, case .missing = ref.kind, ref.metadata["editbay"] == nil, ref.name.isEmpty { dangling = id }
+            if ref == nil { dangling = id }
+        }
+        let asset: AssetRecord
+        if let dangling {
+            asset = AssetRecord(id: dangling, kind: .video)
+        } else {
+            asset = try self.asset(for: ref, on: track.kind, path: path)
+        }
+        let trimmedStart =
+            try c.trimmedRange.map { (r: TimeRange) throws(TimelineError) in try flicks(r.startTime, path + ".source_range") } ?? asset.start
         var otio: JSONObject = [:]
         var speed = eb?["speed"]?.doubleValue ?? 1
         var otherEffects: [JSONValue] = []
