@@ -44,25 +44,31 @@ extension DocStore {
 
     /// Writes the struct section for every client whose state exceeds `from[client]` (missing = 0),
     /// clients in descending order.
-    func writeStructs(from: (UInt64) -> UInt64, to e: inout Lib0Encoder) {
+    func writeStructs(from sv: StateVector?, to e: inout Lib0Encoder) {
         var list: [(client: UInt64, ci: Int, clock: UInt64)] = []
         for (ci, client) in clientIDs.enumerated() {
-            let structs = clientStructs[ci]
-            guard let last = structs.last else { continue }
-            let clock = from(client)
+            guard let last = clientStructs[ci].last else { continue }
+            let clock = sv?[client] ?? 0
             if (items[Int(last)].id.clock &+ items[Int(last)].length) > clock { list.append((client, ci, clock)) }
         }
-        list.sort { $0.client > $1.client }
+        writeStructs(list, to: &e)
+    }
+
+    /// Writes the struct section for the given clients (written in descending client order).
+    func writeStructs(_ list: [(client: UInt64, ci: Int, clock: UInt64)], to e: inout Lib0Encoder) {
+        var list = list
+        if list.count > 1 { list.sort { $0.client > $1.client } }
         e.writeVarUInt(UInt64(list.count))
         for (client, ci, clock) in list {
             let structs = clientStructs[ci]
             let first = findIndex(ci, clock) ?? 0
-            let firstItem = items[Int(structs[first])]
-            let startClock = max(clock, firstItem.id.clock)
+            let firstIdx = structs[first]
+            let firstClock = items[Int(firstIdx)].id.clock
+            let startClock = max(clock, firstClock)
             e.writeVarUInt(UInt64(structs.count - first))
             e.writeVarUInt(client)
             e.writeVarUInt(startClock)
-            writeStruct(structs[first], offset: startClock - firstItem.id.clock, to: &e)
+            writeStruct(firstIdx, offset: startClock - firstClock, to: &e)
             var i = first + 1
             while i < structs.count {
                 writeStruct(structs[i], offset: 0, to: &e)
@@ -103,7 +109,12 @@ extension DocStore {
         guard grew || !tr.deleteSet.isEmpty else { return nil }
         var e = Lib0Encoder(capacity: 32)
         if grew {
-            writeStructs(from: { c in beforeClock(c) }, to: &e)
+            var list: [(client: UInt64, ci: Int, clock: UInt64)] = []
+            for (client, before) in tr.beforeState {
+                guard let ci = slot(client), state(client) > before else { continue }
+                list.append((client, ci, before))
+            }
+            writeStructs(list, to: &e)
         } else {
             e.writeUInt8(0)
         }
@@ -114,7 +125,7 @@ extension DocStore {
     /// The whole state (or the part missing from `sv`) as a v1 update, without pending data.
     func encodeState(against sv: StateVector?) -> [UInt8] {
         var e = Lib0Encoder(capacity: 256)
-        writeStructs(from: { c in sv?[c] ?? 0 }, to: &e)
+        writeStructs(from: sv, to: &e)
         deleteSetFromStore().write(to: &e)
         return e.bytes
     }

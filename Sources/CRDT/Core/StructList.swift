@@ -4,7 +4,7 @@
 /// Positions are plain `Int`s (0..<count) as with an array; each entry keeps the start clock of
 /// its struct so lookups by clock are a binary search over compact arrays.
 struct StructList {
-    static let maxChunk = 512
+    static let maxChunk = 2048
 
     private(set) var chunks: [[Int32]] = []
     private var chunkClocks: [[UInt64]] = []
