@@ -1,5 +1,4 @@
 import CRDT
-import Testing
 
 /// One seeded differential run: 2–4 replicas (Swift, pycrdt, Yjs) edit concurrently and exchange
 /// their updates in random order, duplicated and delayed, plus occasional y-protocols style syncs
@@ -18,8 +17,7 @@ struct DifferentialRun {
         var crossLoads = 0
         /// pycrdt replicas that needed a final sync because yrs 0.28 left delivered structs pending.
         var pycrdtResyncs = 0
-        /// Swift replicas left with pending structs after every update was delivered (a known engine
-        /// bug, see PendingRegressionTests; recorded as a known issue, then resynced).
+        /// Swift replicas left with pending structs after every update was delivered (a failure).
         var swiftPendingStuck = 0
     }
 
@@ -105,15 +103,11 @@ struct DifferentialRun {
         // vector 14), so a pycrdt replica that is behind gets one y-websocket sync (step 1 / step 2)
         // from every other replica. Swift and Yjs replicas never get this help: they must converge
         // from the deliveries alone.
+        // Swift replicas must have integrated everything, like Yjs (PendingRegressionTests has a case).
         for (r, replica) in replicas.enumerated() where kindsByIndex[r] == .swift {
             guard let swift = replica as? SwiftReplica, swift.doc.hasPendingStructs else { continue }
             stats.swiftPendingStuck += 1
-            withKnownIssue("TODO(engine): stacked pending updates not all integrated (PendingRegressionTests)", isIntermittent: true) {
-                Issue.record("\(label): \(replica.name) still has pending structs after all deliveries")
-            }
-            for (o, other) in replicas.enumerated() where o != r {
-                try replica.apply(try other.state(since: try replica.stateVector()))
-            }
+            throw InteropFailure("\(label): \(replica.name) still has pending structs after all deliveries")
         }
         for (r, replica) in replicas.enumerated() where kindsByIndex[r] == .pycrdt {
             let before = try replica.stateVector()
