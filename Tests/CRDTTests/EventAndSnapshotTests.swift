@@ -52,6 +52,24 @@ import Testing
         #expect(remoteLocal == [false])
     }
 
+    @Test func textEventsReportFormattingOfInsertedText() throws {
+        let doc = YDoc(clientID: 1)
+        let t = doc.getText("t")
+        try t.insert("Hello", at: 0)
+        var deltas: [[YDelta]] = []
+        t.observe { deltas.append($0.delta) }
+        try t.insert(" world", at: 5, attributes: ["bold": true])
+        try t.insertEmbed(["image": "x.png"], at: 0)
+        #expect(deltas[0] == [.retain(5), .insert(" world", attributes: ["bold": true])])
+        #expect(deltas[1] == [.insert(["image": "x.png"])])
+        // A remote peer sees the same.
+        let other = YDoc(clientID: 2)
+        var remote: [YDelta] = []
+        other.getText("t").observe { remote = $0.delta }
+        try other.applyUpdate(doc.encodeStateAsUpdate())
+        #expect(remote == [.insert(["image": "x.png"]), .insert("Hello"), .insert(" world", attributes: ["bold": true])])
+    }
+
     @Test func mapKeyEventsReportOldValues() throws {
         let doc = YDoc(clientID: 1)
         let m = doc.getMap("m")

@@ -65,7 +65,8 @@ public final class YDoc {
     // MARK: transactions
 
     /// Runs `body` in one transaction: all its changes produce one update and one set of events.
-    /// Nested calls join the outer transaction.
+    /// Nested calls join the outer transaction. As in Yjs there is no rollback: if `body` throws,
+    /// the changes it made before throwing are committed (and emitted) all the same.
     /// - Parameters:
     ///   - origin: a value passed to update observers (e.g. the connection a change came from).
     @discardableResult

@@ -67,16 +67,18 @@ extension YDoc {
         func delete(_ n: Int) {
             if case .delete(let m)? = ops.last { ops[ops.count - 1] = .delete(m + n) } else { ops.append(.delete(n)) }
         }
+        var attrs = YObject()
         func insert(_ values: [YAny], text: String?) {
+            let current: YObject? = attrs.isEmpty ? nil : attrs
             if isText {
                 if let text {
-                    if case .insert(.string(let prev), nil)? = ops.last {
-                        ops[ops.count - 1] = .insert(.string(prev + text))
+                    if case .insert(.string(let prev), let a)? = ops.last, a == current {
+                        ops[ops.count - 1] = .insert(.string(prev + text), attributes: current)
                     } else {
-                        ops.append(.insert(.string(text)))
+                        ops.append(.insert(.string(text), attributes: current))
                     }
                 } else {
-                    for v in values { ops.append(.insert(v)) }
+                    for v in values { ops.append(.insert(v, attributes: current)) }
                 }
             } else if case .insert(.array(let prev), nil)? = ops.last {
                 ops[ops.count - 1] = .insert(.array(prev + values))
@@ -89,6 +91,10 @@ extension YDoc {
             let it = store.items[Int(p)]
             p = it.right
             let addedHere = addedUnitsOf(it)
+            if isText, !it.isDeleted, case .format(let key, let value) = it.content {
+                // Inserted text is reported with the formatting in effect where it lands.
+                DocStore.apply(format: key, value, to: &attrs)
+            }
             if it.isDeleted {
                 if addedHere < it.length && deletedNow(it.id) && it.isCountable { delete(Int(it.length - addedHere)) }
             } else if it.isCountable {
@@ -97,6 +103,7 @@ extension YDoc {
                 if addedHere > 0 {
                     switch it.content {
                     case .string(let s): insert([], text: String(decoding: s[Int(kept)...], as: UTF16.self))
+                    case .embed(let j): insert([(try? YAny(jsonString: j)) ?? .null], text: nil)
                     case .type(_, let c): insert([store.json(of: c, depth: 1)], text: nil)
                     default:
                         let values = it.content.values
