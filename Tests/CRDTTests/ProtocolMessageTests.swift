@@ -78,6 +78,32 @@ import Testing
         }
     }
 
+    @Test func twoDocumentsSyncThroughEncodedFrames() throws {
+        let a = YDoc(clientID: 1)
+        let b = YDoc(clientID: 2)
+        a.getMap("m").set("title", "server doc")
+        try a.getText("t").insert("shared text", at: 0)
+        b.getMap("m").set("offline", true)
+        // Each side sends step 1; each answers the other's with step 2 (all as wire frames).
+        func deliver(_ message: SyncMessage, to doc: YDoc) throws -> SyncMessage? {
+            guard case .sync(let decoded) = try ProtocolMessage.decode(ProtocolMessage.sync(message).encode()) else {
+                Issue.record("not a sync frame")
+                return nil
+            }
+            return try doc.handleSync(decoded)
+        }
+        let replyToA = try #require(try deliver(a.syncStep1(), to: b))
+        let replyToB = try #require(try deliver(b.syncStep1(), to: a))
+        #expect(try deliver(replyToA, to: a) == nil)
+        #expect(try deliver(replyToB, to: b) == nil)
+        #expect(a.stateVector == b.stateVector)
+        #expect(a.getMap("m").toJSON().jsonEquals(["title": "server doc", "offline": true]))
+        #expect(b.getMap("m").toJSON().jsonEquals(a.getMap("m").toJSON()))
+        #expect(b.getText("t").toString() == "shared text")
+        // Up to date: the step 2 answer is the empty update `00 00` (spec §9.2).
+        #expect(try deliver(a.syncStep1(), to: b) == .step2(update: [0, 0]))
+    }
+
     @Test func customMessagesKeepTheirPayload() throws {
         let frame: [UInt8] = [7, 1, 2, 3]
         let message = try ProtocolMessage.decode(frame)
