@@ -57,6 +57,7 @@ let package = Package(
                 "Timeline",
                 "Storage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -107,7 +108,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "CRDTTests", dependencies: ["CRDT"], swiftSettings: swiftSettings),
-        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "CRDT"], swiftSettings: swiftSettings),
+        .testTarget(name: "TimelineTests", dependencies: ["Timeline", "CRDT"], exclude: ["Fixtures", "Interop"], swiftSettings: swiftSettings),
         // Benchmarks: run with `make bench-crdt` (release mode); they print figures, never assert timings.
         .executableTarget(name: "CRDTBenchmark", dependencies: ["CRDT"], path: "Benchmarks/CRDTBenchmark", swiftSettings: swiftSettings),
         // Shared by the test targets: a fresh database per test on the throwaway server of `make test`.
@@ -151,6 +152,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["Interop/pycrdt_client.py", "Interop/ywebsocket_client.cjs"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

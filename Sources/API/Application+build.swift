@@ -132,7 +132,7 @@ func buildRouter(
     )
     auth.addRoutes(to: api.group("auth"), authenticated: authenticated.group("auth"))
     let projectsGroup = authenticated.group("projects")
-    let projects = ProjectController(database: database)
+    let projects = ProjectController(database: database, registry: registry)
     projects.addRoutes(to: projectsGroup)
     MemberController(database: database, projects: projects, registry: registry).addRoutes(to: projectsGroup)
     CollabController(database: database, registry: registry, projects: projects, configuration: collab).addRoutes(to: projectsGroup)
@@ -149,7 +149,7 @@ func buildWebSocketRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: AuthMiddleware(tokens: tokens))
-    let projects = ProjectController(database: database)
+    let projects = ProjectController(database: database, registry: registry)
     CollabController(database: database, registry: registry, projects: projects, configuration: collab).addWebSocketRoutes(to: router)
     return router
 }

@@ -119,6 +119,9 @@ struct ProjectTests {
             }
             let byOwner = try await app.call(.put, "/api/projects/\(project)", json: ["name": "Final"], token: owner.accessToken)
             #expect(byOwner.data["name"] as? String == "Final")
+            // The document's meta follows the rename, so every editor shows the same name.
+            let timeline = try await app.call(.get, "/api/projects/\(project)/timeline", token: owner.accessToken)
+            #expect((timeline.data["meta"] as? [String: Any])?["name"] as? String == "Final")
             let empty = try await app.call(.put, "/api/projects/\(project)", json: ["name": ""], token: owner.accessToken)
             #expect(empty.errorField == "name")
         }

@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 import Storage
+import CollabServer
+import Timeline
 
 /// `/api/projects`: list, create, get, rename, delete, duplicate.
 ///
@@ -9,6 +11,7 @@ import Storage
 /// 404 `PROJECT_NOT_FOUND` exactly like a project that does not exist.
 struct ProjectController: Sendable {
     let database: Database
+    let registry: RoomRegistry
 
     /// A project in the API (`role` is the caller's).
     struct ProjectView: Encodable, Sendable {
@@ -101,6 +104,12 @@ struct ProjectController: Sendable {
         let name = try Validation.name(input.name, field: "name")
         guard let renamed = try await database.projects.rename(id: project.id, name: name, userID: try context.requireUser().id) else {
             throw APIError.projectNotFound
+        }
+        // The document's meta.name follows, as a change every open editor receives.
+        let user = try context.requireUser()
+        if let account = try await database.users.find(id: user.id) {
+            let participant = Participant(userID: account.id, name: account.displayName, role: project.role)
+            try await registry.room(for: project.id).apply([.updateProject(UpdateProject(name: name))], by: participant, origin: "rest")
         }
         return Envelope(ProjectView(renamed), message: "project renamed", context: context)
     }

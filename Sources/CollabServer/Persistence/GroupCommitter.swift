@@ -1,6 +1,7 @@
 import CRDT
 import Foundation
 import Logging
+import Metrics
 import Storage
 import Timeline
 
@@ -22,6 +23,9 @@ public actor GroupCommitter {
     }
 
     private let documents: DocumentRepository
+    private let updatesCounter = Counter(label: "editbay_log_updates_total")
+    private let batchesCounter = Counter(label: "editbay_log_commits_total")
+    private let commitTimer = Timer(label: "editbay_log_commit_duration_seconds")
     private let maximumBatch: Int
     private var queue: [Pending] = []
     private var writing = false
@@ -46,9 +50,13 @@ public actor GroupCommitter {
         let batch = Array(queue.prefix(maximumBatch - 1))
         queue.removeFirst(batch.count)
         do {
+            let started = ContinuousClock.now
             let seqs = try await documents.append([update] + batch.map(\.update))
+            commitTimer.record(duration: ContinuousClock.now - started)
             batchesWritten += 1
             updatesWritten += batch.count + 1
+            batchesCounter.increment()
+            updatesCounter.increment(by: batch.count + 1)
             for (pending, seq) in zip(batch, seqs.dropFirst()) { pending.continuation.resume(returning: .committed(seq)) }
             handOff()
             return seqs[0]

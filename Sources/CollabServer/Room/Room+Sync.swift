@@ -1,4 +1,5 @@
 import CRDT
+import CoreMetrics
 import Foundation
 import Logging
 import Storage
@@ -46,6 +47,7 @@ extension Room {
     private func receiveUpdate(_ update: [UInt8], from connection: RoomConnection) async {
         if Self.isEmptyUpdate(update) { return }
         guard connection.participant.role.canEdit else {
+            Self.rejectedUpdates.increment()
             send(.binary(ProtocolMessage.auth(.permissionDenied(reason: "permission denied")).encode()), to: connection.id)
             return
         }

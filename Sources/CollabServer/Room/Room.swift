@@ -1,6 +1,7 @@
 import CRDT
 import Foundation
 import Logging
+import Metrics
 import Storage
 import Timeline
 
@@ -59,6 +60,9 @@ public actor Room {
         _ = project.doc.onUpdate { update, _ in capture.last = update }
     }
 
+    static let connectionsGauge = Meter(label: "editbay_ws_connections")
+    static let rejectedUpdates = Counter(label: "editbay_updates_refused_total")
+
     /// Number of open connections.
     public var connectionCount: Int { connections.count }
 
@@ -71,6 +75,7 @@ public actor Room {
         nextConnection += 1
         connections[id] = RoomConnection(id: id, participant: participant, kind: kind, wantsAcks: wantsAcks, outbox: outbox)
         emptySince = nil
+        Self.connectionsGauge.increment()
         logger.debug("connection joined", metadata: ["connection": "\(id)", "user": "\(participant.userID)"])
         // A new client must never receive state that is not durable yet.
         await waitUntilDurable()
@@ -89,6 +94,7 @@ public actor Room {
     /// Removes a connection and the awareness states it owned.
     public func disconnect(_ id: ConnectionID) {
         guard let connection = connections.removeValue(forKey: id) else { return }
+        Self.connectionsGauge.decrement()
         connection.outbox.finish()
         let owned = awarenessOwners.filter { $0.value == id }.map(\.key)
         for client in owned { awarenessOwners[client] = nil }
