@@ -39,6 +39,11 @@ public struct DeleteSet: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Removes every range (keeping the storage for reuse).
+    public mutating func removeAll() {
+        if !clients.isEmpty { clients.removeAll(keepingCapacity: true) }
+    }
+
     /// Sorts each client's ranges and joins overlapping or touching ones.
     public mutating func sortAndMerge() {
         for (client, list) in clients {

@@ -3,7 +3,8 @@
 extension DocStore {
     /// GC and merge after a transaction. `tr.deleteSet` must be sorted and merged.
     mutating func cleanupTransaction() {
-        let ds = tr.deleteSet
+        tr.collectSet.sortAndMerge()
+        let ds = tr.collectSet
         if gcEnabled { gcDeleteSet(ds) }
         mergeDeleteSet(ds)
         // Merge what was appended in this transaction.

@@ -291,6 +291,23 @@ extension DocStore {
 
     /// Deletes an item (§4.4). Deleting a type deletes its whole subtree (iteratively).
     mutating func deleteItem(_ idx: Int32) {
+        // Fast path (no work list): an item that is not a nested type or a sub-document.
+        switch items[Int(idx)].content {
+        case .type, .doc: break
+        default:
+            let it = Int(idx)
+            if items[it].flags & Item.deletedFlag != 0 { return }
+            let parent = items[it].parent
+            if items[it].flags & Item.countableFlag != 0 && items[it].parentSub == nil && parent >= 0 {
+                types[Int(parent)].length -= items[it].length
+            }
+            items[it].flags |= Item.deletedFlag
+            let id = items[it].id
+            tr.deleteSet.add(client: id.client, clock: id.clock, length: items[it].length)
+            tr.collectSet.add(client: id.client, clock: id.clock, length: items[it].length)
+            if parent >= 0 { markChanged(parent, items[it].parentSub) }
+            return
+        }
         var work: [Int32] = [idx]
         while let i = work.popLast() {
             let it = Int(i)
@@ -302,6 +319,7 @@ extension DocStore {
             }
             items[it].flags |= Item.deletedFlag
             tr.deleteSet.add(client: items[it].id.client, clock: items[it].id.clock, length: items[it].length)
+            tr.collectSet.add(client: items[it].id.client, clock: items[it].id.clock, length: items[it].length)
             if parent >= 0 { markChanged(parent, key) }
             switch items[it].content {
             case .type(_, let t):

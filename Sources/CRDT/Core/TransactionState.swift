@@ -4,8 +4,11 @@ struct TransactionState {
     var local = true
     /// Clients whose state changed in this transaction, with their state before it (small, linear lookup).
     var beforeState: [(client: UInt64, clock: UInt64)] = []
-    /// What this transaction deleted.
+    /// What this transaction deleted (written in its update).
     var deleteSet = DeleteSet()
+    /// The items this transaction deleted itself (not ContentDeleted structs received as such):
+    /// the ones garbage collection and merging have to look at.
+    var collectSet = DeleteSet()
     /// Items whose neighbourhood changed (splits, replaced structs): try to merge them at the end.
     var mergeStructs: [ID] = []
     /// Changed types and the map keys changed in each (nil key = sequence change). Only filled when observed.
@@ -21,7 +24,8 @@ struct TransactionState {
         active = true
         self.local = local
         beforeState.removeAll(keepingCapacity: true)
-        deleteSet = DeleteSet()
+        deleteSet.removeAll()
+        collectSet.removeAll()
         mergeStructs.removeAll(keepingCapacity: true)
         if !changed.isEmpty { changed = [:] }
         self.trackChanges = trackChanges
