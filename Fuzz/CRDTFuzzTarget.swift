@@ -5,6 +5,7 @@
 //   0 update: apply to a document; a failed apply must leave its encoded state unchanged
 //   1 state vector   2 delete set   3 lib0 any   4 y-protocols message   5 awareness update
 //   6 update operations without a document (merge, diff, state vector, delete set of an update)
+//   7 v2 update: apply to a document (same invariant as 0)   8 snapshot
 // A trap (including the invariant checks below) is a finding.
 
 /// A document with some content, rebuilt for every input so runs are independent.
@@ -24,7 +25,7 @@ private func baseDocument() -> YDoc {
 private func fuzzOne(_ input: [UInt8]) {
     guard let selector = input.first else { return }
     let body = Array(input.dropFirst())
-    switch selector % 7 {
+    switch selector % 9 {
     case 0:
         let doc = baseDocument()
         let before = doc.encodeStateAsUpdate()
@@ -61,6 +62,18 @@ private func fuzzOne(_ input: [UInt8]) {
     case 5:
         var awareness = Awareness(clientID: 1, now: 0)
         _ = try? awareness.apply(encoded: body, now: 1)
+    case 7:
+        let doc = baseDocument()
+        let before = doc.encodeStateAsUpdate()
+        do {
+            try doc.applyUpdateV2(body)
+        } catch {
+            if doc.encodeStateAsUpdate() != before { fatalError("a failed v2 update changed the document") }
+        }
+    case 8:
+        if let snapshot = try? Snapshot(encoded: body) {
+            if (try? Snapshot(encoded: snapshot.encoded)) == nil { fatalError("snapshot round trip") }
+        }
     default:
         _ = try? Updates.stateVector(of: body)
         _ = try? Updates.deleteSet(of: body)

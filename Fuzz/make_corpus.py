@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the libFuzzer seed corpus: every hex blob in the vector files, prefixed with each
-decoder selector byte (0-6, see Fuzz/CRDTFuzzTarget.swift)."""
+decoder selector byte (0-8, see Fuzz/CRDTFuzzTarget.swift)."""
 import hashlib
 import json
 import pathlib
@@ -29,7 +29,7 @@ for f in sorted(vectors.glob("[0-9]*.json")):
     walk(json.loads(f.read_text()))
 count = 0
 for blob in blobs:
-    for selector in range(7):
+    for selector in range(9):
         data = bytes([selector]) + blob
         (out / hashlib.sha1(data).hexdigest()).write_bytes(data)
         count += 1

@@ -1,4 +1,5 @@
 import CRDT
+import Foundation
 import Testing
 
 /// CI fuzzing of the update decoders (see docs/fuzzing.md): `FuzzMutator.iterations` mutated and
@@ -100,6 +101,65 @@ import Testing
             if i % 4 == 0, let merged = try? Updates.merge([input, corpus[i % corpus.count]]) {
                 _ = try? Updates.diff(merged, against: sv)
             }
+        }
+        #expect(accepted > 1000)
+    }
+}
+
+/// CI fuzzing of the v2 update decoder and the snapshot decoder (same rules as ``FuzzUpdateTests``).
+@Suite struct FuzzUpdateV2Tests {
+    /// v2 updates: the Yjs-made ones in `VectorsV2/` and every v1 vector converted to v2.
+    static func corpus() throws -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        let url = InteropVectors.directory.deletingLastPathComponent().appendingPathComponent("VectorsV2/yjs_13.5.43_v2.json")
+        if let data = FileManager.default.contents(atPath: url.path),
+            let cases = try YAny(jsonString: String(decoding: data, as: UTF8.self)).arrayValue
+        {
+            for c in cases {
+                for key in ["v2_hex", "v1_to_v2_hex"] {
+                    if let hex = c.objectValue?[key]?.stringValue { out.append(InteropHex.decode(hex)) }
+                }
+            }
+        }
+        for v1 in try FuzzCorpus.updates() {
+            if let v2 = try? Updates.convertV1ToV2(v1) { out.append(v2) }
+        }
+        return out
+    }
+
+    @Test func applyV2NeverTrapsAndFailedApplyChangesNothing() throws {
+        let corpus = try Self.corpus()
+        #expect(corpus.count > 50)
+        let base = try FuzzUpdateTests.baseState()
+        var mutator = FuzzMutator(seed: 0x0002, corpus: corpus)
+        var doc = YDoc(clientID: 77)
+        try doc.applyUpdate(base)
+        var accepted = 0
+        var rejected = 0
+        for _ in 0..<FuzzMutator.iterations {
+            let input = mutator.next()
+            let before = doc.encodeStateAsUpdate()
+            do {
+                try doc.applyUpdateV2(input)
+                accepted += 1
+                doc = YDoc(clientID: 77)
+                try doc.applyUpdate(base)
+            } catch {
+                rejected += 1
+                let after = doc.encodeStateAsUpdate()
+                #expect(after == before, "failed v2 apply of \(InteropHex.encode(input)) (\(error)) changed the document")
+                if after != before { return }
+            }
+        }
+        #expect(accepted > 100)
+        #expect(rejected > 100)
+    }
+
+    @Test func snapshotDecoderNeverTraps() throws {
+        var mutator = FuzzMutator(seed: 0x5AA, corpus: try FuzzCorpus.snapshots() + FuzzCorpus.stateVectors())
+        var accepted = 0
+        for _ in 0..<FuzzMutator.iterations {
+            if (try? Snapshot(encoded: mutator.next())) != nil { accepted += 1 }
         }
         #expect(accepted > 1000)
     }
