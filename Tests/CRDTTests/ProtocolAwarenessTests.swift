@@ -164,3 +164,15 @@ import Testing
         #expect(update.encode() == [1, 7, 2, 4] + Array("null".utf8))
     }
 }
+
+extension ProtocolAwarenessTests {
+    @Test func hugeClocksFromCodeDoNotOverflow() throws {
+        var a = Awareness(clientID: 5, now: 0)
+        a.apply(AwarenessUpdate(entries: [.init(clientID: 5, clock: .max, state: nil)]), now: 1)
+        #expect(a.meta[5]?.clock == .max)
+        #expect(a.localState != nil)
+        a.setLocalState(["x": 1], now: 2)
+        #expect(a.meta[5]?.clock == .max)
+        #expect(a.removeStates([5], now: 3).removed == [5])
+    }
+}

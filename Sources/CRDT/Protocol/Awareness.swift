@@ -80,7 +80,7 @@ public struct Awareness: Sendable {
     @discardableResult
     public mutating func setLocalState(_ state: YAny?, now: UInt64) -> Changes {
         let state = state.flatMap(\.awarenessState)
-        let clock = meta[clientID].map { $0.clock + 1 } ?? 0
+        let clock = meta[clientID].map { Self.next($0.clock) } ?? 0
         let previous = states[clientID]
         if let state { states[clientID] = state } else { states[clientID] = nil }
         meta[clientID] = Meta(clock: clock, lastUpdated: now)
@@ -122,7 +122,7 @@ public struct Awareness: Sendable {
             if let state = entry.state {
                 states[id] = state
             } else if id == clientID && localState != nil {
-                clock += 1
+                clock = Self.next(clock)
             } else {
                 states[id] = nil
             }
@@ -156,7 +156,7 @@ public struct Awareness: Sendable {
         for id in clients where states[id] != nil {
             states[id] = nil
             if id == clientID, let m = meta[id] {
-                meta[id] = Meta(clock: m.clock + 1, lastUpdated: now)
+                meta[id] = Meta(clock: Self.next(m.clock), lastUpdated: now)
             }
             changes.removed.append(id)
         }
@@ -178,6 +178,9 @@ public struct Awareness: Sendable {
         outdated.sort()
         return (renewed, removeStates(outdated, now: now))
     }
+
+    /// `clock + 1`, saturating (decoded clocks are at most 2^53 − 1, but entries built in code may not be).
+    private static func next(_ clock: UInt64) -> UInt64 { clock == .max ? .max : clock + 1 }
 
     /// Encodes the entries of `clients` with their current clocks (a missing state is written as
     /// `null`). Clients this awareness has never heard of are left out.
