@@ -143,7 +143,15 @@ extension DocStore {
             if left >= 0 { s.origin = ID(client: items[Int(left)].id.client, clock: items[Int(left)].id.clock &+ items[Int(left)].length &- 1) }
         }
         if let r = s.rightOrigin {
-            right = getItemCleanStart(r)
+            // Shortcut: the struct right of the origin usually contains the right origin.
+            if left >= 0, case let n = items[Int(left)].right, n >= 0, items[Int(n)].id.client == r.client,
+                items[Int(n)].id.clock <= r.clock, r.clock < items[Int(n)].id.clock &+ items[Int(n)].length
+            {
+                let start = items[Int(n)].id.clock
+                right = r.clock > start ? splitItem(n, r.clock - start) : n
+            } else {
+                right = getItemCleanStart(r)
+            }
             if right >= 0 { s.rightOrigin = items[Int(right)].id }
         }
         if (left >= 0 && (items[Int(left)].flags & Item.gcFlag != 0)) || (right >= 0 && (items[Int(right)].flags & Item.gcFlag != 0)) {
