@@ -18,12 +18,20 @@ enum UTF16Transcoding {
     static func appendUTF8(buffer src: UnsafeBufferPointer<UInt16>, to out: inout [UInt8]) {
         let n = src.count
         if n == 0 { return }
-        let base = out.count
-        let worst = n * 3
-        var written = 0
-        out.append(contentsOf: repeatElement(0, count: worst))
-        out.withUnsafeMutableBufferPointer { dstAll in
-            let dst = UnsafeMutableBufferPointer(rebasing: dstAll[base...])
+        if n < 256 {
+            // Short strings: appending in place beats allocating a scratch buffer.
+            var ascii = true
+            for u in src where u >= 0x80 {
+                ascii = false
+                break
+            }
+            if ascii {
+                out.reserveCapacity(out.count + n)
+                for u in src { out.append(UInt8(truncatingIfNeeded: u)) }
+                return
+            }
+        }
+        let converted = [UInt8](unsafeUninitializedCapacity: n * 3) { dst, count in
             var i = 0
             var o = 0
             while i < n {
@@ -61,9 +69,9 @@ enum UTF16Transcoding {
                     i += 1
                 }
             }
-            written = o
+            count = o
         }
-        out.removeLast(worst - written)
+        out.append(contentsOf: converted)
     }
 
     static func appendUTF8Generic(of units: some Collection<UInt16>, to out: inout [UInt8]) {
