@@ -61,34 +61,52 @@ public final class ServerProcess: @unchecked Sendable {  // Mutable state is onl
     /// Waits for the process to exit by itself; returns the exit status.
     public func waitForExit(timeout: Duration = .seconds(120)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while isAlive {
             guard ContinuousClock.now < deadline else { throw Failure("the command did not finish in time:\n\(log)") }
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .milliseconds(100))  // let the output handler drain the pipe
-        return process.terminationStatus
+        return try await exitStatus()
     }
 
     /// Kills the process with SIGKILL (a crash) and waits until it is gone.
     public func kill() async throws {
         Glibc.kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-        pipe.fileHandleForReading.readabilityHandler = nil
+        while isAlive { try await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Whether the process still runs. Read from /proc (a zombie counts as gone): Foundation's
+    /// `isRunning` was seen to miss the exit of a killed child.
+    public var isAlive: Bool {
+        guard process.isRunning else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
+        return state != "Z" && state != "X"
     }
 
     /// Sends SIGTERM and waits for a clean exit; returns the exit status.
     public func terminate(timeout: Duration = .seconds(60)) async throws -> Int32 {
         process.terminate()
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while isAlive {
             guard ContinuousClock.now < deadline else {
                 Glibc.kill(process.processIdentifier, SIGKILL)
                 throw Failure("the server did not stop in time:\n\(log)")
             }
             try await Task.sleep(for: .milliseconds(100))
         }
-        pipe.fileHandleForReading.readabilityHandler = nil
-        return process.terminationStatus
+        return try await exitStatus()
+    }
+
+    /// The exit status once the process is gone, from Foundation or, when it missed the exit, from waitpid.
+    private func exitStatus() async throws -> Int32 {
+        for _ in 0..<100 where process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        if !process.isRunning { return process.terminationStatus }
+        var status: Int32 = 0
+        guard waitpid(process.processIdentifier, &status, WNOHANG) > 0 else { return -1 }
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
     public struct Failure: Error, CustomStringConvertible {

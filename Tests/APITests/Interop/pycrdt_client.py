@@ -24,6 +24,9 @@ exactly one JSON line per command: the result, or {"error": "..."}. Commands:
     {"cmd": "waitAwarenessGone", "clientID": 123}
     {"cmd": "waitAuth"}
     {"cmd": "stats"}
+    {"cmd": "reconnect", "url": "ws://…/sync"}   after the server went away: connect again (the same
+                                            document), redo the handshake; edits made while disconnected
+                                            reach the server through the sync step 2 it asks for
     {"cmd": "close"}
 
 With --ack the connection asks for EditBay's durable acknowledgements (message type 100 + varUint seq)
@@ -190,13 +193,23 @@ class Client:
         with self.doc.transaction():
             change()
         update = self.doc.get_update(before)
+        if self.closed is not None:
+            return {"ok": True, "offline": True}  # kept in the document; sent on reconnect
         acks_before = len(self.acks)
-        await self.ws.send(create_update_message(update))
+        try:
+            await self.ws.send(create_update_message(update))
+        except websockets.ConnectionClosed:
+            return {"ok": True, "offline": True}
         if not self.ack:
             return {"ok": True}
-        seq = await self.wait_until(
-            lambda: self.acks[acks_before] if len(self.acks) > acks_before else None, 10, "the durable ack"
-        )
+        try:
+            seq = await self.wait_until(
+                lambda: self.acks[acks_before] if len(self.acks) > acks_before else None, 10, "the durable ack"
+            )
+        except RuntimeError:
+            if self.closed is not None:  # the server went away before acknowledging: not durable yet
+                return {"ok": True, "offline": True}
+            raise
         return {"ok": True, "ack": seq}
 
     async def command(self, request):
@@ -261,6 +274,15 @@ class Client:
             return {"ok": True, "states": {str(k): normalize(v) for k, v in self.awareness.states.items()}}
         if cmd == "waitAuth":
             return {"auth": await self.wait_until(lambda: self.auth[0] if self.auth else None, timeout, "an auth message")}
+        if cmd == "reconnect":
+            url = f"{request['url']}?token={self.token}" + ("&ack=1" if self.ack else "")
+            self.ws = await connect(url, compression=None, proxy=None, max_size=None, open_timeout=10)
+            self.closed = None
+            self.synced.clear()
+            self.reader_task = asyncio.create_task(self.reader())
+            await self.ws.send(create_sync_message(self.doc))
+            await asyncio.wait_for(self.synced.wait(), timeout)
+            return {"ok": True, "doc": self.dump()}
         if cmd == "stats":
             return {"counts": self.counts, "auth": self.auth, "acks": self.acks}
         raise RuntimeError(f"unknown command {cmd!r}")
@@ -279,7 +301,8 @@ async def main():
         emit({"error": f"could not connect: {type(error).__name__}: {error}"})
         return 1
     client = Client(ws, args.ack)
-    reader = asyncio.create_task(client.reader())
+    client.token = args.token
+    client.reader_task = asyncio.create_task(client.reader())
     await ws.send(create_sync_message(client.doc))
     try:
         await asyncio.wait_for(client.synced.wait(), 10)
@@ -303,14 +326,14 @@ async def main():
             continue
         request = json.loads(line)
         if request.get("cmd") == "close":
-            await ws.close()
+            await client.ws.close()
             emit({"ok": True})
             break
         try:
             emit(await client.command(request))
         except Exception as error:
             emit({"error": f"{type(error).__name__}: {error}", "doc": client.dump()})
-    reader.cancel()
+    client.reader_task.cancel()
     return 0
 
 
