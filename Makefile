@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SERVE_ARGS ?=
 
-.PHONY: run test build deps-run deps-test bench-crdt clean-data
+.PHONY: run test build deps-run deps-test bench-crdt bench-crdt-yrs fuzz-crdt clean-data
 
 run: deps-run
 	$(SWIFT) build -c release --product editbay
@@ -26,6 +26,14 @@ deps-test:
 # CRDT benchmark on the automerge-paper editing trace (release mode; prints one JSON line).
 bench-crdt:
 	$(SWIFT) run -c release CRDTBenchmark $(TRACE)
+
+# The same figures for yrs (pycrdt), to compare on this machine.
+bench-crdt-yrs:
+	python3 Benchmarks/yrs_baseline.py $(TRACE)
+
+# libFuzzer + AddressSanitizer over the CRDT decoders for ten minutes (docs/fuzzing.md).
+fuzz-crdt:
+	Fuzz/run-fuzzer.sh -max_total_time=600
 
 # Removes the default data directory (embedded database, secret, media) of `make run`.
 clean-data:

@@ -18,6 +18,15 @@ public struct CollabConfiguration: Sendable {
     public var outboxLimit: Int = 4096
     /// The largest WebSocket message accepted, in bytes.
     public var maximumMessageSize: Int = 16 << 20
+    /// Most connections open on one project (code 4429 beyond).
+    public var maximumConnectionsPerProject: Int = 1000
+    /// Most connections one user may hold on one project (code 4429 beyond).
+    public var maximumConnectionsPerUser: Int = 20
+    /// Messages a connection may send per second on average, with bursts up to `messageBurst` (1008 beyond).
+    public var messagesPerSecond: Double = 200
+    public var messageBurst: Double = 1000
+    /// Largest document, counted as the bytes of its state and the updates since (code 1009 beyond).
+    public var maximumDocumentBytes: Int = 64 << 20
     /// How often the maintenance loop runs (seconds).
     public var maintenanceInterval: Double = 1
 

@@ -226,9 +226,16 @@ struct SyncTests {
 
             let versions = try await app.call(.get, "/api/projects/\(project)/versions", token: owner.accessToken)
             #expect(Set(versions.list.compactMap { $0["kind"] as? String }) == ["named", "restore"])
-            let history = try await app.call(.get, "/api/projects/\(project)/history", token: owner.accessToken)
+            let history = try await app.call(.get, "/api/projects/\(project)/history?raw=1", token: owner.accessToken)
             #expect(history.list.first?["origin"] as? String == "restore")
             #expect(history.list.count == 4)
+            // Summarised: the server's meta write, then one burst of the owner's changes.
+            let bursts = try await app.call(.get, "/api/projects/\(project)/history", token: owner.accessToken)
+            #expect(bursts.list.count == 2)
+            #expect(bursts.list.first?["changes"] as? Int == 3)
+            #expect(bursts.list.first?["authorName"] as? String == "Owner")
+            #expect(Set(bursts.list.first?["origins"] as? [String] ?? []) == ["rest", "restore"])
+            #expect(restored.data["result"] != nil)
 
             let old = try await app.call(.get, "/api/projects/\(project)/timeline?version=\(versionID)", token: owner.accessToken)
             #expect((old.data["tracks"] as? [[String: Any]])?.count == 1)

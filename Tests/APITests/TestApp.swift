@@ -23,6 +23,7 @@ struct TestApp {
     static func run(
         _ setup: TestingSetup = .router,
         configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+        collab: CollabConfiguration = CollabConfiguration(),
         _ body: @escaping @Sendable (TestApp) async throws -> Void
     ) async throws {
         try await TestDatabase.withFreshDatabase { database, _ in
@@ -34,12 +35,12 @@ struct TestApp {
                 accessTokenLifetime: configuration.accessTokenLifetime,
                 refreshTokenLifetime: configuration.refreshTokenLifetime
             )
-            let registry = RoomRegistry(database: database, logger: TestDatabase.logger)
+            let registry = RoomRegistry(database: database, configuration: collab, logger: TestDatabase.logger)
             let router = buildRouter(
                 database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry(),
-                registry: registry, collab: CollabConfiguration()
+                registry: registry, collab: collab
             )
-            let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: CollabConfiguration())
+            let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: collab)
             let app = Application(
                 router: router,
                 server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),

@@ -53,8 +53,12 @@ extension CollabController {
     }
 
     struct RestoreAnswer: Encodable, Sendable {
+        /// The version that was brought back.
         let restored: VersionView
+        /// The state just before the restore (restore it to undo the restore).
         let restorePoint: VersionView
+        /// The state after the restore, recorded as a version.
+        let result: VersionView
         let seq: Int64?
     }
 
@@ -66,7 +70,10 @@ extension CollabController {
         let label = found.version.label ?? "version of \(ISO8601DateFormatter().string(from: found.version.createdAt))"
         let outcome = try await registry.room(for: project.id).restore(toState: found.state, label: label, by: participant)
         return Envelope(
-            RestoreAnswer(restored: VersionView(found.version), restorePoint: VersionView(outcome.restorePoint), seq: outcome.seq),
+            RestoreAnswer(
+                restored: VersionView(found.version), restorePoint: VersionView(outcome.restorePoint), result: VersionView(outcome.restored),
+                seq: outcome.seq
+            ),
             message: "version restored",
             context: context
         )
@@ -98,16 +105,56 @@ extension CollabController {
         let createdAt: Date
     }
 
-    /// Who changed what and when: the update log, newest first, paginated by `before` (a seq).
-    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Envelope<[HistoryEntry]> {
+    /// A burst: consecutive changes by one author with less than `burstGap` between them.
+    struct HistoryBurst: Encodable, Sendable {
+        let author: String?
+        let authorName: String?
+        let fromSeq: Int64
+        let toSeq: Int64
+        let changes: Int
+        let bytes: Int
+        let origins: [String]
+        let startedAt: Date
+        let endedAt: Date
+    }
+
+    static let burstGap: TimeInterval = 60
+
+    /// Who changed what and when, newest first. By default the log is summarised per burst (one author,
+    /// changes less than a minute apart); `?raw=1` lists every update. `before` (a seq) pages backwards.
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         let project = try await projects.project(for: request, context: context)
         let limit = try ProjectController.pageParameter(request, name: "limit", default: 100, range: 1...1000)
         let before = request.uri.queryParameters["before"].flatMap { Int64($0) }
-        let entries = try await database.documents.history(projectID: project.id, before: before, limit: limit)
-        return Envelope(
-            entries.map { HistoryEntry(seq: $0.seq, author: $0.authorID?.apiString, origin: $0.origin, bytes: $0.payload.count, createdAt: $0.createdAt) },
-            context: context
-        )
+        let raw = request.uri.queryParameters["raw"] == "1"
+        let entries = try await database.documents.history(projectID: project.id, before: before, limit: raw ? limit : limit * 50)
+        if raw {
+            let list = entries.map { HistoryEntry(seq: $0.seq, author: $0.authorID?.apiString, origin: $0.origin, bytes: $0.payload.count, createdAt: $0.createdAt) }
+            return try Envelope(list, context: context).response(from: request, context: context)
+        }
+        var bursts: [HistoryBurst] = []
+        var names: [UUID: String] = [:]
+        for entry in entries {  // newest first
+            if let last = bursts.last, last.author == entry.authorID?.apiString, last.startedAt.timeIntervalSince(entry.createdAt) < Self.burstGap {
+                bursts[bursts.count - 1] = HistoryBurst(
+                    author: last.author, authorName: last.authorName, fromSeq: entry.seq, toSeq: last.toSeq, changes: last.changes + 1,
+                    bytes: last.bytes + entry.payload.count, origins: Array(Set(last.origins + [entry.origin])).sorted(),
+                    startedAt: entry.createdAt, endedAt: last.endedAt
+                )
+                continue
+            }
+            guard bursts.count < limit else { break }
+            var name: String?
+            if let author = entry.authorID {
+                if names[author] == nil { names[author] = try await database.users.find(id: author)?.displayName }
+                name = names[author]
+            }
+            bursts.append(HistoryBurst(
+                author: entry.authorID?.apiString, authorName: name, fromSeq: entry.seq, toSeq: entry.seq, changes: 1,
+                bytes: entry.payload.count, origins: [entry.origin], startedAt: entry.createdAt, endedAt: entry.createdAt
+            ))
+        }
+        return try Envelope(bursts, context: context).response(from: request, context: context)
     }
 
     private func version(_ request: Request, context: AppRequestContext, project: Project) async throws -> (version: VersionRepository.Version, state: [UInt8]) {

@@ -12,6 +12,7 @@ import Timeline
 extension Room {
     /// Handles one text frame from a live connection.
     public func receiveLive(_ text: String, from id: ConnectionID) async {
+        guard admit(id) else { return }
         guard let connection = connections[id] else { return }
         guard let data = text.data(using: .utf8),
             let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],

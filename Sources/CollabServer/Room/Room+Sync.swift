@@ -12,6 +12,7 @@ extension Room {
     /// viewers and commenters are refused with the y-protocols auth message "permission denied" and do
     /// not change the document.
     public func receive(_ frame: [UInt8], from id: ConnectionID) async {
+        guard admit(id) else { return }
         guard let connection = connections[id] else { return }
         let messages: [ProtocolMessage]
         do {
@@ -51,6 +52,11 @@ extension Room {
             send(.binary(ProtocolMessage.auth(.permissionDenied(reason: "permission denied")).encode()), to: connection.id)
             return
         }
+        if documentBytes + update.count > dependencies.configuration.maximumDocumentBytes {
+            send(.close(code: 1009, reason: "DOCUMENT_TOO_LARGE: the project is over \(dependencies.configuration.maximumDocumentBytes) bytes"), to: connection.id)
+            disconnect(connection.id)
+            return
+        }
         _ = capture.take()
         do {
             try project.doc.applyUpdate(update, origin: AnyHashable(connection.id))
@@ -65,6 +71,16 @@ extension Room {
             return
         }
         liveDocumentChanged(by: connection.participant)
+    }
+
+    /// Counts a message against the connection's rate; closes it (1008) when it is over.
+    func admit(_ id: ConnectionID) -> Bool {
+        guard connections[id] != nil else { return false }
+        if connections[id]!.rate.take() { return true }
+        logger.notice("closing a connection over its message rate", metadata: ["connection": "\(id)"])
+        send(.close(code: 1008, reason: "RATE_LIMITED: more than \(Int(dependencies.configuration.messagesPerSecond)) messages per second"), to: id)
+        disconnect(id)
+        return false
     }
 
     /// Closes a connection that sent something that is not y-protocols.

@@ -25,11 +25,14 @@ extension Room {
     }
 
     /// Makes the document look like `state` (a version's full state) through a new, forward change that
-    /// every client receives. Nothing is rewritten: the log keeps growing, and a `restore` version of the
-    /// state before is taken first, so the restore can itself be undone.
-    /// - Returns: the restore point taken before, and the log position of the restoring change (nil if
-    ///   the document already matched).
-    public func restore(toState state: [UInt8], label: String, by author: Participant) async throws -> (restorePoint: VersionRepository.Version, seq: Int64?) {
+    /// every client receives. Nothing is rewritten: the log keeps growing. A `restore` version of the
+    /// state before is taken first (so the restore can itself be undone), and the restored state is
+    /// recorded as a `restore` version too.
+    /// - Returns: the restore point taken before, the version recording the result, and the log position
+    ///   of the restoring change (nil if the document already matched).
+    public func restore(
+        toState state: [UInt8], label: String, by author: Participant
+    ) async throws -> (restorePoint: VersionRepository.Version, restored: VersionRepository.Version, seq: Int64?) {
         guard author.role.canEdit else { throw CollabError.readOnly(author.role.rawValue) }
         let old = YDoc(gc: true)
         try old.applyUpdate(state)
@@ -40,10 +43,13 @@ extension Room {
                 Self.replace(project.doc.getMap(root), with: old.getMap(root))
             }
         }
-        guard let update = capture.take() else { return (restorePoint, nil) }
-        let seq = try await persistAndRelay(update, author: author, clientID: project.doc.clientID, origin: "restore", from: nil)
-        liveDocumentChanged(by: author, seq: seq)
-        return (restorePoint, seq)
+        var seq: Int64?
+        if let update = capture.take() {
+            seq = try await persistAndRelay(update, author: author, clientID: project.doc.clientID, origin: "restore", from: nil)
+            liveDocumentChanged(by: author, seq: seq)
+        }
+        let restored = try await createVersion(kind: .restore, label: "Restored \(label)", by: author)
+        return (restorePoint, restored, seq)
     }
 
     /// Writes the difference between `target` and `source` into `target`: entries missing in `source`

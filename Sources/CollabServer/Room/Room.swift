@@ -26,6 +26,8 @@ public actor Room {
     /// Which connection owns which awareness client ids (a client may only speak for its own).
     var awarenessOwners: [UInt64: ConnectionID] = [:]
 
+    /// Approximate document size: the state it loaded with plus every update since.
+    var documentBytes = 0
     /// Last durable position in the log.
     public private(set) var lastSeq: Int64
     var checkpointSeq: Int64
@@ -56,6 +58,7 @@ public actor Room {
         logger[metadataKey: "project"] = .string(projectID.uuidString.lowercased())
         self.logger = logger
         self.awareness = Awareness(clientID: project.doc.clientID, now: Room.nowMillis())
+        self.documentBytes = project.doc.encodeStateAsUpdate().count
         let capture = self.capture
         _ = project.doc.onUpdate { update, _ in capture.last = update }
     }
@@ -68,12 +71,26 @@ public actor Room {
 
     // MARK: - Connections
 
-    /// Registers a connection and queues the opening messages of its protocol.
+    /// Registers a connection and queues the opening messages of its protocol. Over the per-project or
+    /// per-user limit, the connection is closed at once with code 4429 and a reason.
     public func connect(_ participant: Participant, kind: RoomConnection.Kind, wantsAcks: Bool = false,
                         outbox: AsyncStream<OutboundMessage>.Continuation) async -> ConnectionID {
         let id = ConnectionID(value: nextConnection)
         nextConnection += 1
-        connections[id] = RoomConnection(id: id, participant: participant, kind: kind, wantsAcks: wantsAcks, outbox: outbox)
+        let limits = dependencies.configuration
+        let mine = connections.values.filter { $0.participant.userID == participant.userID }.count
+        if connections.count >= limits.maximumConnectionsPerProject || mine >= limits.maximumConnectionsPerUser {
+            let reason = connections.count >= limits.maximumConnectionsPerProject
+                ? "TOO_MANY_CONNECTIONS: this project has \(limits.maximumConnectionsPerProject) connections"
+                : "TOO_MANY_CONNECTIONS: at most \(limits.maximumConnectionsPerUser) connections per user and project"
+            outbox.yield(.close(code: 4429, reason: reason))
+            outbox.finish()
+            return id
+        }
+        connections[id] = RoomConnection(
+            id: id, participant: participant, kind: kind, wantsAcks: wantsAcks, outbox: outbox,
+            rate: MessageRate(perSecond: limits.messagesPerSecond, burst: limits.messageBurst)
+        )
         emptySince = nil
         Self.connectionsGauge.increment()
         logger.debug("connection joined", metadata: ["connection": "\(id)", "user": "\(participant.userID)"])
@@ -164,6 +181,7 @@ public actor Room {
             throw CollabError.roomUnavailable
         }
         lastSeq = max(lastSeq, seq)
+        documentBytes += update.count
         lastChangeAt = ContinuousClock.now
         broadcast(.binary(ProtocolMessage.sync(.update(update)).encode()), kind: .sync, except: source)
         if let source, let connection = connections[source], connection.wantsAcks {
@@ -191,6 +209,7 @@ public actor Room {
                 projectID: projectID, seq: seq, state: state, stateVector: project.doc.stateVector.encoded
             )
             checkpointSeq = max(checkpointSeq, seq)
+            documentBytes = state.count
             lastCheckpointAt = ContinuousClock.now
             logger.debug("checkpoint written", metadata: ["seq": "\(seq)", "bytes": "\(state.count)"])
         } catch {

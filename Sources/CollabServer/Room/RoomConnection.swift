@@ -28,8 +28,15 @@ public struct RoomConnection: Sendable {
     var undoStack: [UndoStep] = []
     var redoStack: [UndoStep] = []
 
-    init(id: ConnectionID, participant: Participant, kind: Kind, wantsAcks: Bool, outbox: AsyncStream<OutboundMessage>.Continuation) {
+    /// Messages this connection may still send now.
+    var rate: MessageRate
+
+    init(
+        id: ConnectionID, participant: Participant, kind: Kind, wantsAcks: Bool, outbox: AsyncStream<OutboundMessage>.Continuation,
+        rate: MessageRate
+    ) {
         self.id = id
+        self.rate = rate
         self.participant = participant
         self.kind = kind
         self.wantsAcks = wantsAcks
@@ -49,4 +56,28 @@ struct RoomDependencies: Sendable {
     let committer: GroupCommitter
     let configuration: CollabConfiguration
     let logger: Logger
+}
+
+/// A token bucket: `perSecond` messages on average, bursts of `burst`.
+struct MessageRate: Sendable {
+    let perSecond: Double
+    let burst: Double
+    private var tokens: Double
+    private var last = ContinuousClock.now
+
+    init(perSecond: Double, burst: Double) {
+        self.perSecond = perSecond
+        self.burst = burst
+        self.tokens = burst
+    }
+
+    /// Takes one token; false when the connection is over its rate.
+    mutating func take(now: ContinuousClock.Instant = .now) -> Bool {
+        let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
+        last = now
+        tokens = min(burst, tokens + elapsed * perSecond)
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
 }
