@@ -608,7 +608,7 @@ async def main_async(args) -> int:
         log(f"RLIMIT_NOFILE is {nofile}: idle connections cut from {idle} to {nofile - 200}")
         idle = max(0, nofile - 200)
     servers = [s.strip() for s in args.servers.split(",") if s.strip()]
-    loads = [(1, args.editors)]
+    loads = [(1, args.editors)] if args.editors > 0 else []
     if args.rooms > 0:
         loads.append((args.rooms, args.room_editors))
     workdir = tempfile.mkdtemp(prefix="bench-collab-")
@@ -672,7 +672,7 @@ def main():
     p.add_argument("--servers", default="editbay,y-websocket", help="comma-separated: editbay, y-websocket (default both)")
     p.add_argument("--binary", default=os.path.join(REPO, ".build", "release", "editbay"), help="EditBay release binary")
     p.add_argument("--y-websocket", default="/usr/share/nodejs/y-websocket/bin/server.js", help="y-websocket server.js")
-    p.add_argument("--editors", type=int, default=20, help="editors in the one-room load (default 20)")
+    p.add_argument("--editors", type=int, default=20, help="editors in the one-room load, 0 to skip (default 20)")
     p.add_argument("--rooms", type=int, default=10, help="rooms in the multi-room load, 0 to skip (default 10)")
     p.add_argument("--room-editors", type=int, default=5, help="editors per room in the multi-room load (default 5)")
     p.add_argument("--rate", type=float, default=10, help="edits per second per editor (default 10)")
