@@ -43,51 +43,51 @@ public struct DocumentRepository: Sendable {
         public let state: [UInt8]
     }
 
-    /// Appends `updates` (possibly of several projects) in ONE transaction, one commit for all: the
-    /// group commit of the persistence pipeline. Returns each update's `seq`, in the order given.
+    /// Appends `updates` (possibly of several projects) in ONE statement, one commit for all: the group
+    /// commit of the persistence pipeline. Returns each update's `seq`, in the order given.
+    ///
+    /// One round trip: the statement numbers each project's new rows after its current last `seq`,
+    /// inserts them and touches the projects' `updated_at`. Appends to one project must not run
+    /// concurrently (the server's `GroupCommitter` writes one batch at a time); if they did, the primary
+    /// key refuses the second batch instead of numbering two updates alike.
     public func append(_ updates: [NewUpdate]) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
-        let logger = database.logger
-        let byProject = Dictionary(grouping: updates.indices, by: { updates[$0].projectID })
-        return try await database.transaction { connection in
-            var seqs = [Int64](repeating: 0, count: updates.count)
-            for projectID in byProject.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
-                let indices = byProject[projectID]!
-                // The project row lock serialises appenders of one project (other nodes included).
-                try await connection.query("SELECT id FROM projects WHERE id = \(projectID) FOR UPDATE", logger: logger)
-                let last = try await connection.query(
-                    "SELECT coalesce(max(seq), 0)::bigint FROM document_updates WHERE project_id = \(projectID)",
-                    logger: logger
-                )
-                var next = (try await last.decode(Int64.self).all().first ?? 0) + 1
-                var seqColumn: [Int64] = []
-                // Arrays of optionals do not bind, so absent authors and client ids travel as "".
-                var payloads: [ByteBuffer] = []
-                var authors: [String] = []
-                var clients: [String] = []
-                var origins: [String] = []
-                for index in indices {
-                    let update = updates[index]
-                    seqs[index] = next
-                    seqColumn.append(next)
-                    payloads.append(ByteBuffer(bytes: update.payload))
-                    authors.append(update.authorID?.uuidString ?? "")
-                    clients.append(update.clientID.map { String(Int64(bitPattern: $0)) } ?? "")
-                    origins.append(update.origin)
-                    next += 1
-                }
-                try await connection.query(
-                    """
-                    INSERT INTO document_updates (project_id, seq, payload, author_id, client_id, origin)
-                    SELECT \(projectID), s, p, nullif(a, '')::uuid, nullif(c, '')::bigint, o
-                    FROM unnest(\(seqColumn)::bigint[], \(payloads)::bytea[], \(authors)::text[], \(clients)::text[], \(origins)::text[])
-                        AS t(s, p, a, c, o)
-                    """,
-                    logger: logger
-                )
-                try await connection.query("UPDATE projects SET updated_at = now() WHERE id = \(projectID)", logger: logger)
+        // Arrays of optionals do not bind, so absent authors and client ids travel as "".
+        let projects = updates.map { $0.projectID.uuidString }
+        let payloads = updates.map { ByteBuffer(bytes: $0.payload) }
+        let authors = updates.map { $0.authorID?.uuidString ?? "" }
+        let clients = updates.map { $0.clientID.map { String(Int64(bitPattern: $0)) } ?? "" }
+        let origins = updates.map(\.origin)
+        let rows = try await database.client.query(
+            """
+            WITH input AS (
+                SELECT p::uuid AS project, b AS payload, a AS author, c AS client, o AS origin, n
+                FROM unnest(\(projects)::text[], \(payloads)::bytea[], \(authors)::text[], \(clients)::text[], \(origins)::text[])
+                    WITH ORDINALITY AS t(p, b, a, c, o, n)
+            ), last AS (
+                SELECT i.project, coalesce(max(d.seq), 0) AS seq
+                FROM (SELECT DISTINCT project FROM input) i LEFT JOIN document_updates d ON d.project_id = i.project
+                GROUP BY i.project
+            ), touched AS (
+                UPDATE projects SET updated_at = now() WHERE id IN (SELECT project FROM last)
+            )
+            INSERT INTO document_updates (project_id, seq, payload, author_id, client_id, origin)
+            SELECT i.project, l.seq + row_number() OVER (PARTITION BY i.project ORDER BY i.n), i.payload,
+                   nullif(i.author, '')::uuid, nullif(i.client, '')::bigint, i.origin
+            FROM input i JOIN last l USING (project)
+            RETURNING project_id, seq
+            """,
+            logger: database.logger
+        )
+        // Each project's new seqs, ascending, belong to its updates in the order given.
+        var assigned: [UUID: [Int64]] = [:]
+        for (project, seq) in try await rows.decode((UUID, Int64).self).all() { assigned[project, default: []].append(seq) }
+        for key in assigned.keys { assigned[key]!.sort(by: >) }
+        return try updates.map { update in
+            guard let seq = assigned[update.projectID]?.popLast() else {
+                throw StorageError(.notFound, "the log did not number every appended update")
             }
-            return seqs
+            return seq
         }
     }
 
