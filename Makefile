@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SERVE_ARGS ?=
 
-.PHONY: run test build deps-run deps-test bench-crdt bench-crdt-yrs fuzz-crdt clean-data
+.PHONY: run test build deps-run deps-test bench-crdt bench-crdt-yrs bench-collab fuzz-crdt clean-data
 
 run: deps-run
 	$(SWIFT) build -c release --product editbay
@@ -30,6 +30,12 @@ bench-crdt:
 # The same figures for yrs (pycrdt), to compare on this machine.
 bench-crdt-yrs:
 	python3 Benchmarks/yrs_baseline.py $(TRACE)
+
+# Load benchmark of the collaboration server against the reference y-websocket server (release mode;
+# docs/benchmarks.md). The test peers are the load generator, so it installs what `make test` does.
+bench-collab: deps-run deps-test
+	$(SWIFT) build -c release --product editbay
+	python3 Benchmarks/collab/bench_collab.py --binary .build/release/editbay $(BENCH_ARGS)
 
 # libFuzzer + AddressSanitizer over the CRDT decoders for ten minutes (docs/fuzzing.md).
 fuzz-crdt:

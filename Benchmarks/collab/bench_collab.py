@@ -490,10 +490,13 @@ async def run_load(server: Server, rooms: int, editors: int, rate: float, warmup
     return result
 
 
-async def run_idle(server: Server, count: int, rooms: int, concurrency: int) -> dict:
+async def run_idle(server: Server, count: int, rooms: int, concurrency: int, per_user: int = 20) -> dict:
     """Opens `count` idle, synced connections spread over `rooms` rooms; RSS per connection."""
     rooms = max(1, min(rooms, count))
-    urls = await server.prepare_rooms(rooms, 1, "idle")
+    # EditBay allows 20 connections per user and project: spread each room's connections over enough users
+    per_room = -(-count // rooms) + 1  # + the warm-up connection
+    users = max(1, -(-per_room // per_user))
+    urls = await server.prepare_rooms(rooms, users, "idle")
     # warm the rooms (room load is not a per-connection cost)
     warm = []
     for room in urls:
@@ -507,13 +510,14 @@ async def run_idle(server: Server, count: int, rooms: int, concurrency: int) -> 
 
     async def one(i):
         async with sem:
+            room = urls[i % rooms]
             try:
-                ws = await connect(urls[i % rooms][0], compression=None, ping_interval=None, open_timeout=120,
-                                   close_timeout=2)
+                ws = await connect(room[(i // rooms) % len(room)], compression=None, ping_interval=None,
+                                   open_timeout=120, close_timeout=2)
+                await ws.send(EMPTY_STEP1)
             except Exception as error:  # noqa: BLE001
-                failures.append(repr(error))
+                failures.append(repr(error)[:200])
                 return
-            await ws.send(EMPTY_STEP1)
             conns.append(ws)
 
     async def drain(ws):  # answer the server's step 1, then keep reading (pings are answered by websockets)
@@ -540,6 +544,7 @@ async def run_idle(server: Server, count: int, rooms: int, concurrency: int) -> 
         "load": "idle",
         "idle_connections": open_now,
         "idle_rooms": rooms,
+        "idle_users_per_room": users,
         "failed": len(failures),
         "first_failure": failures[0] if failures else None,
         "connect_s": round(connect_s, 1),
@@ -642,7 +647,7 @@ async def main_async(args) -> int:
                         results.append(r)
                     if idle and repeat == 0:
                         log(f"{name}: {idle} idle connections over {args.idle_rooms} rooms")
-                        r = await run_idle(server, idle, args.idle_rooms, args.connect_concurrency)
+                        r = await run_idle(server, idle, args.idle_rooms, args.connect_concurrency, args.idle_per_user)
                         print(json.dumps(r), flush=True)
                         results.append(r)
                 finally:
@@ -680,6 +685,8 @@ def main():
     p.add_argument("--duration", type=float, default=20, help="measured window in seconds (default 20)")
     p.add_argument("--idle", type=int, default=10000, help="idle connections for the memory figure, 0 to skip (default 10000)")
     p.add_argument("--idle-rooms", type=int, default=100, help="rooms the idle connections are spread over (default 100)")
+    p.add_argument("--idle-per-user", type=int, default=20,
+                   help="idle connections per user and room (EditBay allows 20 per user and project; default 20)")
     p.add_argument("--connect-concurrency", type=int, default=64, help="idle connections being opened at once (default 64)")
     p.add_argument("--repeat", type=int, default=1, help="run the loads this many times per server, alternating (default 1)")
     p.add_argument("--nice", type=int, default=0,
