@@ -108,6 +108,24 @@ struct SyncTests {
         }
     }
 
+    @Test("a member removed while connected is disconnected (4403) and cannot reconnect")
+    func removedMemberIsDisconnected() async throws {
+        try await Self.withProject { app, owner, project, port in
+            let editor = try await app.register("Editor")
+            try await app.addMember(editor, role: "editor", project: project, by: owner)
+            let close = try await withSyncClient(port: port, project: project, token: editor.accessToken) { session in
+                try await session.handshake()
+                let removed = try await app.call(.delete, "/api/projects/\(project)/members/\(editor.id)", token: owner.accessToken)
+                #expect(removed.status == .ok)
+                while try await session.next() != nil {}
+            }
+            #expect(close?.closeCode == .unknown(4403))
+            await #expect(throws: WebSocketClientError.webSocketUpgradeFailed) {
+                try await withSyncClient(port: port, project: project, token: editor.accessToken) { _ in }
+            }
+        }
+    }
+
     @Test("a malformed update closes the connection and leaves the document as it was")
     func malformedUpdate() async throws {
         try await Self.withProject { app, owner, project, port in

@@ -65,9 +65,9 @@ public struct DocumentRepository: Sendable {
                 FROM unnest(\(projects)::text[], \(payloads)::bytea[], \(authors)::text[], \(clients)::text[], \(origins)::text[])
                     WITH ORDINALITY AS t(p, b, a, c, o, n)
             ), last AS (
-                SELECT i.project, coalesce(max(d.seq), 0) AS seq
-                FROM (SELECT DISTINCT project FROM input) i LEFT JOIN document_updates d ON d.project_id = i.project
-                GROUP BY i.project
+                -- A correlated max per project reads one primary-key entry, not the project's whole log.
+                SELECT i.project, coalesce((SELECT max(d.seq) FROM document_updates d WHERE d.project_id = i.project), 0) AS seq
+                FROM (SELECT DISTINCT project FROM input) i
             ), touched AS (
                 UPDATE projects SET updated_at = now() WHERE id IN (SELECT project FROM last)
             )
