@@ -93,6 +93,7 @@ let package = Package(
             dependencies: [
                 "API",
                 "Timeline",
+                "CollabServer",
                 "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -17,6 +17,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.configuration()
+        let collab = try options.collabConfiguration()
         let logger = bootstrapLogging(level: configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -28,8 +29,7 @@ struct Serve: AsyncParsableCommand {
             let database = Database(client: client, logger: logger)
             let dataDirectory = configuration.absoluteDataDirectory
             let usesEmbedded = configuration.databaseURL == nil
-            let app = try await buildApplication(
-                ApplicationDependencies(
+            var dependencies = ApplicationDependencies(
                     configuration: configuration,
                     database: database,
                     jwtSecret: secret,
@@ -42,7 +42,8 @@ struct Serve: AsyncParsableCommand {
                         FileHandle.standardOutput.write(Data(banner.utf8))
                     }
                 )
-            )
+            dependencies.collab = collab
+            let app = try await buildApplication(dependencies)
             try await app.runService()
         }
         logger.info("editbay stopped")

@@ -51,6 +51,15 @@ struct ServeEndToEndTests {
         #expect(try await second.terminate() == 0, "\(second.log)")
     }
 
+    @Test("bad settings are refused at start with the setting's name")
+    func badSettings() async throws {
+        for (key, value) in [("EDITBAY_MESSAGES_PER_SECOND", "0"), ("EDITBAY_JWT_SECRET", "short"), ("LOG_LEVEL", "loud")] {
+            let server = try ServerProcess(arguments: ["serve", "--port", "0", "--data-dir", "/tmp/editbay-never-\(UUID().uuidString)"], environment: [key: value])
+            #expect(try await server.waitForExit() != 0)
+            #expect(server.log.contains(key) || server.log.contains("EDITBAY_MAX_* / EDITBAY_MESSAGE*"), "\(server.log)")
+        }
+    }
+
     @Test("editbay version and migrate")
     func versionAndMigrate() async throws {
         let version = try ServerProcess(arguments: ["version"])
