@@ -24,12 +24,6 @@ public actor RoomRegistry: Service {
         )
     }
 
-    /// The group committer (for metrics).
-    public nonisolated var committer: GroupCommitter { dependencies.committer }
-
-    /// Number of loaded rooms.
-    public var loadedRooms: Int { rooms.count }
-
     /// The room of a project, loaded if needed. Concurrent callers share one load.
     public func room(for projectID: UUID) async throws -> Room {
         if let room = rooms[projectID], await !room.isBroken { return room }
@@ -48,9 +42,6 @@ public actor RoomRegistry: Service {
             throw error
         }
     }
-
-    /// The room if it is loaded (no load).
-    public func loadedRoom(for projectID: UUID) -> Room? { rooms[projectID] }
 
     private func load(_ projectID: UUID) async throws -> Room {
         let database = dependencies.database

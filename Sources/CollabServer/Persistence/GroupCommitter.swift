@@ -29,9 +29,6 @@ public actor GroupCommitter {
     private let maximumBatch: Int
     private var queue: [Pending] = []
     private var writing = false
-    /// Transactions written, and updates in them (for metrics and benchmarks).
-    public private(set) var batchesWritten = 0
-    public private(set) var updatesWritten = 0
 
     public init(documents: DocumentRepository, maximumBatch: Int = 1000) {
         self.documents = documents
@@ -53,8 +50,6 @@ public actor GroupCommitter {
             let started = ContinuousClock.now
             let seqs = try await documents.append([update] + batch.map(\.update))
             commitTimer.record(duration: ContinuousClock.now - started)
-            batchesWritten += 1
-            updatesWritten += batch.count + 1
             batchesCounter.increment()
             updatesCounter.increment(by: batch.count + 1)
             for (pending, seq) in zip(batch, seqs.dropFirst()) { pending.continuation.resume(returning: .committed(seq)) }

@@ -66,9 +66,6 @@ public actor Room {
     static let connectionsGauge = Meter(label: "editbay_ws_connections")
     static let rejectedUpdates = Counter(label: "editbay_updates_refused_total")
 
-    /// Number of open connections.
-    public var connectionCount: Int { connections.count }
-
     // MARK: - Connections
 
     /// Registers a connection and queues the opening messages of its protocol. Over the per-project or
