@@ -41,6 +41,14 @@ public enum FilterSyntax {
             + "setsar=1,fps=\(Self.rate(rate)),format=\(pixelFormat)"
     }
 
+    /// Holds a single picture for `frames` frames at `rate`, letterboxed to `width`×`height`
+    /// (scaled once, then repeated: `fps` alone drops a lone frame that has no duration).
+    public static func holdStill(frames: Int64, width: Int, height: Int, rate: FrameRate, pixelFormat: String = "yuv420p", scaler: String = "bicubic") -> String {
+        "scale=\(width):\(height):force_original_aspect_ratio=decrease:flags=\(scaler),pad=\(width):\(height):(ow-iw)/2:(oh-ih)/2,setsar=1,"
+            + "format=\(pixelFormat),loop=loop=\(max(0, frames - 1)):size=1,setpts=N/(\(Self.rate(rate))*TB),fps=\(Self.rate(rate)),"
+            + exactFrames(frames)
+    }
+
     /// Makes a constant-rate stream exactly `frames` long (repeating its last frame if short).
     public static func exactFrames(_ frames: Int64) -> String { "tpad=stop=-1:stop_mode=clone,trim=end_frame=\(frames)" }
 

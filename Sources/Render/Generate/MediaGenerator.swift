@@ -104,15 +104,14 @@ public enum MediaGenerator {
         let a = try await MediaProbe.probe(path: clipA)
         _ = try await MediaProbe.probe(path: clipB)
         let frames = max(2, duration.frames(at: format.rate, rounding: .nearest))
-        let conform = FilterSyntax.conformVideo(width: format.width, height: format.height, rate: format.rate)
         // Seek near A's end and take its last frame (reverse buffers only that last stretch).
         let tail = max(0, (a.durationSeconds ?? 0) - 1)
-        let still = "loop=loop=\(frames - 1):size=1,setpts=N/(\(FilterSyntax.rate(format.rate))*TB)"
+        let still = FilterSyntax.holdStill(frames: frames, width: format.width, height: format.height, rate: format.rate)
         let first = a.kind == .image ? "movie=filename=\(FilterSyntax.escape(clipA))" : "movie=filename=\(FilterSyntax.escape(clipA)):sp=\(FilterSyntax.number(tail)),reverse"
         let d = FilterSyntax.seconds(duration)
         let graph = """
-            \(first),trim=end_frame=1,\(conform),\(still),\(FilterSyntax.exactFrames(frames))[a];\
-            movie=filename=\(FilterSyntax.escape(clipB)),trim=end_frame=1,\(conform),\(still),\(FilterSyntax.exactFrames(frames))[b];\
+            \(first),trim=end_frame=1,\(still)[a];\
+            movie=filename=\(FilterSyntax.escape(clipB)),trim=end_frame=1,\(still)[b];\
             [a][b]xfade=transition=fade:duration=\(d):offset=0,\(FilterSyntax.exactFrames(frames))[vout];\
             anullsrc=r=48000:cl=stereo,atrim=end_sample=\(duration.samples(at: 48_000))[aout]
             """
@@ -141,8 +140,11 @@ public enum MediaGenerator {
         let src = FilterSyntax.escape(input)
         var graph = ""
         if info.video != nil {
-            let hold = info.kind == .image ? "loop=loop=\(frames - 1):size=1,setpts=N/(\(FilterSyntax.rate(rate))*TB)," : ""
-            graph = "movie=filename=\(src),\(hold)\(FilterSyntax.conformVideo(width: width, height: height, rate: rate)),\(FilterSyntax.exactFrames(frames))[vout];"
+            let video =
+                info.kind == .image
+                ? FilterSyntax.holdStill(frames: frames, width: width, height: height, rate: rate)
+                : FilterSyntax.conformVideo(width: width, height: height, rate: rate) + "," + FilterSyntax.exactFrames(frames)
+            graph = "movie=filename=\(src),\(video)[vout];"
         } else {
             graph = "color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=yuv420p,trim=end_frame=\(frames)[vout];"
         }

@@ -32,20 +32,24 @@ public enum MediaInspector {
         public var samples: Int
     }
 
-    /// The average colour of the central half (each way) of the first frame at or after `seconds`.
-    /// - Throws: ``RenderError`` `GRAPH_FAILED` if the file does not decode, `INVALID_REQUEST` if no frame is that late.
+    /// The average colour of the central half (each way) of the frame showing at `seconds` (the
+    /// last frame starting at or before it).
+    /// - Throws: ``RenderError`` `GRAPH_FAILED` if the file does not decode, `INVALID_REQUEST` if it has no frame by then.
     public static func averageColor(path: String, at seconds: Double) async throws(RenderError) -> Color {
-        let graph = "movie=filename=\(FilterSyntax.escape(path)),trim=start=\(FilterSyntax.number(seconds)),format=rgb24[vout]"
+        let seek = seconds > 2 ? ":sp=\(FilterSyntax.number(seconds - 1))" : ""
+        let graph = "movie=filename=\(FilterSyntax.escape(path))\(seek),format=rgb24[vout]"
         let result = await RenderThread.run(name: "editbay.inspect") {
             Result { () throws(RenderError) -> Color in
                 var formats = FilterGraph.SinkFormats()
                 formats.pixelFormat = AV_PIX_FMT_RGB24
                 var color: Color?
-                try FramePuller.pull(graph, formats: formats, video: { frame, _ in
+                try FramePuller.pull(graph, formats: formats, video: { frame, tb in
+                    let time = Double(frame.pointee.pts) * av_q2d(tb)
+                    guard time <= seconds + 1e-6 else { return .stop }
                     color = average(frame)
-                    return .stop
+                    return .more
                 })
-                guard let color else { throw RenderError(.invalidRequest, "no frame at or after \(seconds) s") }
+                guard let color else { throw RenderError(.invalidRequest, "no frame at \(seconds) s") }
                 return color
             }
         }
