@@ -36,15 +36,21 @@ public struct JobRepository: Sendable {
         j.created_by, j.created_at, j.updated_at, j.started_at, j.finished_at
         """
 
-    /// `SELECT` of the changed rows of CTE `j`, with an event row and the change notification.
-    private static func changed(event: String) -> String {
-        """
-        , ev AS (INSERT INTO job_events (job_id, kind, data)
-                 SELECT id, '\(event)', jsonb_build_object('status', status, 'attempt', attempts) FROM j)
-        SELECT \(columns),
-               pg_notify('\(Channel.changed)', json_build_object('job', j.id, 'project', j.project_id, 'status', j.status)::text)
-        FROM j
-        """
+    /// `SELECT` of the changed rows of CTE `j`, with an event row and the change notification; `wake`
+    /// sends `NOTIFY editbay_job_enqueued` for a row that is (back) in the queue, `stop` the cancel
+    /// notification for a running one. (In the select list: a notification in an unreferenced or
+    /// counted CTE may never run.)
+    private static func changed(event: String, wake: Bool = false, stop: Bool = false) -> String {
+        let wakeExpression = wake ? "CASE WHEN j.status = 'queued' THEN pg_notify('\(Channel.enqueued)', j.kind) END" : "NULL"
+        let stopExpression = stop ? "CASE WHEN j.status = 'running' THEN pg_notify('\(Channel.cancel)', j.id::text) END" : "NULL"
+        return """
+            , ev AS (INSERT INTO job_events (job_id, kind, data)
+                     SELECT id, '\(event)', jsonb_build_object('status', status, 'attempt', attempts) FROM j)
+            SELECT \(columns),
+                   pg_notify('\(Channel.changed)', json_build_object('job', j.id, 'project', j.project_id, 'status', j.status)::text),
+                   \(wakeExpression), \(stopExpression)
+            FROM j
+            """
     }
 
     /// Adds a job (status `queued`) and wakes the workers.
@@ -56,8 +62,8 @@ public struct JobRepository: Sendable {
                 VALUES (\(job.projectID), \(job.kind), \(job.params)::jsonb, \(job.maxAttempts),
                         coalesce(\(job.runAfter)::timestamptz, now()), \(job.createdBy), \(job.timeoutSeconds)::float8)
                 RETURNING *
-            ), wake AS (SELECT pg_notify('\(unescaped: Channel.enqueued)', kind) FROM j)
-            \(unescaped: Self.changed(event: "queued")) CROSS JOIN wake
+            )
+            \(unescaped: Self.changed(event: "queued", wake: true))
             """,
             logger: database.logger
         )
@@ -256,9 +262,9 @@ public struct JobRepository: Sendable {
                 UPDATE jobs SET \(unescaped: set), updated_at = now()
                 WHERE id = \(lease.jobID) AND locked_by = \(lease.workerID) AND attempts = \(lease.attempt) AND status = 'running'
                 RETURNING *
-            ), wake AS (SELECT pg_notify('\(unescaped: Channel.enqueued)', kind) FROM j WHERE status = 'queued')
+            )
             """
-        query.sql += Self.changed(event: event) + " LEFT JOIN (SELECT count(*) FROM wake) w ON true"
+        query.sql += Self.changed(event: event, wake: true)
         let rows = try await database.client.query(query, logger: database.logger)
         return try await Self.records(rows).first
     }
@@ -300,8 +306,8 @@ public struct JobRepository: Sendable {
                     updated_at = now()
                 WHERE id = \(id) AND status IN ('queued', 'running') AND NOT cancel_requested
                 RETURNING *
-            ), stop AS (SELECT pg_notify('\(unescaped: Channel.cancel)', id::text) FROM j WHERE status = 'running')
-            \(unescaped: Self.changed(event: "cancel_requested")) LEFT JOIN (SELECT count(*) FROM stop) s ON true
+            )
+            \(unescaped: Self.changed(event: "cancel_requested", stop: true))
             """,
             logger: database.logger
         )
@@ -322,9 +328,8 @@ public struct JobRepository: Sendable {
                     heartbeat_at = NULL, locked_by = NULL, started_at = NULL, finished_at = NULL, updated_at = now()
                 WHERE id = \(id) AND status IN ('failed', 'cancelled')
                 RETURNING *
-            ), forget AS (DELETE FROM job_landings l USING j WHERE l.job_id = j.id AND l.status <> 'applied'),
-            wake AS (SELECT pg_notify('\(unescaped: Channel.enqueued)', kind) FROM j)
-            \(unescaped: Self.changed(event: "retried")) CROSS JOIN wake
+            ), forget AS (DELETE FROM job_landings l USING j WHERE l.job_id = j.id AND l.status <> 'applied')
+            \(unescaped: Self.changed(event: "retried", wake: true))
             """,
             logger: database.logger
         )
