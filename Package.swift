@@ -62,12 +62,65 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // FFmpeg's libraries (Debian bookworm: FFmpeg 5.1) with a C shim for the macros Swift cannot import.
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavfilter",
+            providers: [.apt(["libavfilter-dev", "libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
+        ),
+        // Render, probe, thumbnails and local media generators, in-process with libavfilter.
+        .target(name: "Render", dependencies: ["Timeline", "CFFmpeg"], swiftSettings: swiftSettings),
+        // Generation providers: AI HTTP APIs (Replicate, OpenAI-compatible images and speech) behind one interface.
+        .target(
+            name: "Providers",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The durable job queue on PostgreSQL: workers, steps, progress, retries, idempotent landing.
+        .target(
+            name: "Jobs",
+            dependencies: [
+                "Storage",
+                "Timeline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The job kinds: fill.gap, generate.*, render; local providers.
+        .target(
+            name: "JobKinds",
+            dependencies: [
+                "Jobs",
+                "Providers",
+                "Render",
+                "Storage",
+                "Timeline",
+                "CRDT",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP routes, middleware, auth.
         .target(
             name: "API",
             dependencies: [
                 "Storage",
                 "CollabServer",
+                "Render",
+                "Jobs",
+                "JobKinds",
+                "Providers",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CRDT",
                 "Timeline",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -92,6 +145,10 @@ let package = Package(
             name: "editbay",
             dependencies: [
                 "API",
+                "Render",
+                "Jobs",
+                "JobKinds",
+                "Providers",
                 "Timeline",
                 "CollabServer",
                 "Storage",
@@ -117,6 +174,36 @@ let package = Package(
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "CRDT"], exclude: ["Fixtures", "Interop"], swiftSettings: swiftSettings),
         // Benchmarks: run with `make bench-crdt` (release mode); they print figures, never assert timings.
         .executableTarget(name: "CRDTBenchmark", dependencies: ["CRDT"], path: "Benchmarks/CRDTBenchmark", swiftSettings: swiftSettings),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "Timeline"], swiftSettings: swiftSettings),
+        // `make bench-render` (release): a 60 s 1080p30 timeline, against the ffmpeg tool on the same graph.
+        .executableTarget(name: "RenderBenchmark", dependencies: ["Render", "Timeline"], path: "Benchmarks/RenderBenchmark", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: [
+                "Providers",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            exclude: ["FakeProvider"],
+            swiftSettings: swiftSettings
+        ),
+        // `make bench-jobs` (release): no-op jobs through the queue.
+        .executableTarget(
+            name: "JobsBenchmark",
+            dependencies: [
+                "Jobs",
+                "Storage",
+                "Timeline",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/JobsBenchmark",
+            swiftSettings: swiftSettings
+        ),
         // Shared by the test targets: a fresh database per test on the throwaway server of `make test`.
         .target(
             name: "TestSupport",
@@ -129,10 +216,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "JobsTests",
+            dependencies: [
+                "Jobs",
+                "Storage",
+                "Timeline",
+                "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: [
                 "Storage",
                 "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,6 +244,8 @@ let package = Package(
             name: "APITests",
             dependencies: [
                 "API",
+                "Render",
+                "Jobs",
                 "TestSupport",
                 "CollabServer",
                 "CRDT",

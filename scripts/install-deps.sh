@@ -5,7 +5,10 @@
 set -euo pipefail
 mode="${1:-run}"
 
-debs=(postgresql pkg-config)
+# FFmpeg's libraries (render, probe, local generators; FFmpeg 5.1 on bookworm), espeak-ng for offline
+# speech, and a font for title cards.
+debs=(postgresql pkg-config libavfilter-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
+  espeak-ng fonts-dejavu-core)
 if [ "$mode" = "test" ]; then
   debs+=(nodejs node-yjs node-y-protocols node-lib0 node-y-websocket node-ws)
 fi

@@ -58,7 +58,8 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         configuration: configuration,
         metrics: dependencies.metrics,
         registry: registry,
-        collab: dependencies.collab
+        collab: dependencies.collab,
+        blobs: try BlobStore(root: configuration.absoluteBlobDirectory)
     )
     let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: dependencies.collab)
     var app = Application(
@@ -89,7 +90,8 @@ func buildRouter(
     configuration: ServerConfiguration,
     metrics: PrometheusCollectorRegistry,
     registry: RoomRegistry,
-    collab: CollabConfiguration
+    collab: CollabConfiguration,
+    blobs: BlobStore
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -136,6 +138,8 @@ func buildRouter(
     projects.addRoutes(to: projectsGroup)
     MemberController(database: database, projects: projects, registry: registry).addRoutes(to: projectsGroup)
     CollabController(database: database, registry: registry, projects: projects, configuration: collab).addRoutes(to: projectsGroup)
+    AssetController(database: database, blobs: blobs, registry: registry, projects: projects, maximumUploadSize: configuration.maximumUploadBytes)
+        .addRoutes(projects: projectsGroup, assets: authenticated.group("assets"))
     return router
 }
 

@@ -43,20 +43,46 @@ public actor RoomRegistry: Service {
         }
     }
 
-    private func load(_ projectID: UUID) async throws -> Room {
-        let database = dependencies.database
+    /// The room of a project if it is loaded on this node (nothing is loaded).
+    public func loadedRoom(for projectID: UUID) -> Room? {
+        rooms[projectID]
+    }
+
+    /// The project's timeline as it is now: from its room when one is loaded here, otherwise from the
+    /// stored checkpoint and log tail, without loading a room.
+    public func currentView(of projectID: UUID) async throws -> TimelineView {
+        if let room = rooms[projectID], await !room.isBroken { return try await room.view() }
+        let stored = try await Self.storedDocument(projectID, database: dependencies.database)
+        if stored.lastSeq == 0 { return try ProjectDocument.create(Self.meta(name: stored.name, settings: stored.settings)).view() }
+        return try ProjectDocument(doc: stored.doc).view()
+    }
+
+    private struct StoredDocument {
+        let name: String
+        let settings: ProjectSettings
+        let doc: YDoc
+        let lastSeq: Int64
+        let checkpointSeq: Int64
+    }
+
+    private static func storedDocument(_ projectID: UUID, database: Database) async throws -> StoredDocument {
         guard let (name, settings) = try await database.projects.settings(id: projectID) else { throw CollabError.projectNotFound }
         let checkpoint = try await database.documents.latestCheckpoint(projectID: projectID)
         let tail = try await database.documents.updates(projectID: projectID, after: checkpoint?.seq ?? 0)
         let doc = YDoc()
         if let checkpoint { try doc.applyUpdate(checkpoint.state) }
         for update in tail { try doc.applyUpdate(update.payload) }
-        let lastSeq = tail.last?.seq ?? checkpoint?.seq ?? 0
+        return StoredDocument(name: name, settings: settings, doc: doc, lastSeq: tail.last?.seq ?? checkpoint?.seq ?? 0, checkpointSeq: checkpoint?.seq ?? 0)
+    }
+
+    private func load(_ projectID: UUID) async throws -> Room {
+        let stored = try await Self.storedDocument(projectID, database: dependencies.database)
+        let (name, settings, doc, lastSeq, checkpointSeq) = (stored.name, stored.settings, stored.doc, stored.lastSeq, stored.checkpointSeq)
         let room = Room(
             projectID: projectID,
             project: ProjectDocument(doc: doc),
             lastSeq: lastSeq,
-            checkpointSeq: checkpoint?.seq ?? 0,
+            checkpointSeq: checkpointSeq,
             dependencies: dependencies
         )
         if lastSeq == 0 {
@@ -64,7 +90,7 @@ public actor RoomRegistry: Service {
         }
         dependencies.logger.info(
             "room loaded",
-            metadata: ["project": "\(projectID)", "checkpoint": "\(checkpoint?.seq ?? 0)", "tail": "\(tail.count)"]
+            metadata: ["project": "\(projectID)", "checkpoint": "\(checkpointSeq)", "tail": "\(lastSeq - checkpointSeq)"]
         )
         return room
     }

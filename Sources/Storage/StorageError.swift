@@ -12,6 +12,7 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
             case embeddedPostgres = "EMBEDDED_POSTGRES"
             case uniqueViolation = "UNIQUE_VIOLATION"
             case notFound = "NOT_FOUND"
+            case commandFailed = "COMMAND_FAILED"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -28,6 +29,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         public static let uniqueViolation = Code(.uniqueViolation)
         /// The row does not exist.
         public static let notFound = Code(.notFound)
+        /// A helper command could not be started.
+        public static let commandFailed = Code(.commandFailed)
 
         public var description: String { base.rawValue }
     }

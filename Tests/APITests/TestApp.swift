@@ -17,6 +17,7 @@ struct TestApp {
     let database: Database
     let tokens: TokenService
     let registry: RoomRegistry
+    let blobs: BlobStore
 
     static let secret = "test-secret-that-is-at-least-32-bytes-long"
 
@@ -36,9 +37,12 @@ struct TestApp {
                 refreshTokenLifetime: configuration.refreshTokenLifetime
             )
             let registry = RoomRegistry(database: database, configuration: collab, logger: TestDatabase.logger)
+            let blobDirectory = NSTemporaryDirectory() + "editbay-test-blobs-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: blobDirectory) }
+            let blobs = try BlobStore(root: blobDirectory)
             let router = buildRouter(
                 database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry(),
-                registry: registry, collab: collab
+                registry: registry, collab: collab, blobs: blobs
             )
             let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: collab)
             let app = Application(
@@ -47,7 +51,7 @@ struct TestApp {
                 logger: TestDatabase.logger
             )
             try await app.test(setup) { client in
-                try await body(TestApp(client: client, database: database, tokens: tokens, registry: registry))
+                try await body(TestApp(client: client, database: database, tokens: tokens, registry: registry, blobs: blobs))
             }
         }
     }
@@ -71,6 +75,7 @@ struct TestApp {
         _ uri: String,
         json: [String: Any]? = nil,
         rawBody: String? = nil,
+        bytes: [UInt8]? = nil,
         token: String? = nil,
         headers extra: HTTPFields = [:]
     ) async throws -> Reply {
@@ -83,10 +88,21 @@ struct TestApp {
         } else if let rawBody {
             headers[.contentType] = "application/json"
             body = ByteBuffer(string: rawBody)
+        } else if let bytes {
+            body = ByteBuffer(bytes: bytes)
         }
         return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
             let object = (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any]
             return Reply(status: response.status, headers: response.headers, json: object ?? [:])
+        }
+    }
+
+    /// Sends a GET and returns the raw answer (media, files).
+    func download(_ uri: String, token: String?, headers extra: HTTPFields = [:]) async throws -> (status: HTTPResponse.Status, headers: HTTPFields, body: [UInt8]) {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: uri, method: .get, headers: headers, body: nil) { response in
+            (response.status, response.headers, Array(response.body.readableBytesView))
         }
     }
 

@@ -90,7 +90,7 @@ struct CollabController: Sendable {
             }
             view = try Self.view(ofState: found.state)
         } else {
-            view = try await registry.room(for: project.id).view()
+            view = try await registry.currentView(of: project.id)
         }
         if let format = request.uri.queryParameters["format"] {
             guard format == "otio" else { throw APIError.validation("format", "format must be otio (or absent for EditBay's JSON view)") }
@@ -123,9 +123,7 @@ struct CollabController: Sendable {
     // MARK: - Helpers
 
     func participant(project: Project, context: AppRequestContext) async throws -> Participant {
-        let user = try context.requireUser()
-        guard let account = try await database.users.find(id: user.id) else { throw APIError.unauthorized("the account no longer exists") }
-        return Participant(userID: account.id, name: account.displayName, role: project.role)
+        try await projects.participant(project: project, context: context)
     }
 
     static func view(ofState state: [UInt8]) throws -> TimelineView {

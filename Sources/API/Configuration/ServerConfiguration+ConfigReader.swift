@@ -9,6 +9,7 @@ extension ServerConfiguration {
     /// - `log.level` (`LOG_LEVEL`), `editbay.cors.origins` (`EDITBAY_CORS_ORIGINS`), `editbay.bcrypt.cost` (`EDITBAY_BCRYPT_COST`)
     /// - `editbay.access.token.ttl`, `editbay.refresh.token.ttl`, `editbay.login.limit.per.email`,
     ///   `editbay.login.limit.per.ip`, `editbay.login.limit.window`
+    /// - `editbay.max.upload.bytes` (`EDITBAY_MAX_UPLOAD_BYTES`), `editbay.blob.dir` (`EDITBAY_BLOB_DIR`)
     ///
     /// Put command-line flags in a provider before the environment so that they win.
     public init(reader: ConfigReader) throws(ConfigurationError) {
@@ -31,6 +32,8 @@ extension ServerConfiguration {
         configuration.loginAttemptsPerEmail = reader.int(forKey: "editbay.login.limit.per.email", default: configuration.loginAttemptsPerEmail)
         configuration.loginAttemptsPerIP = reader.int(forKey: "editbay.login.limit.per.ip", default: configuration.loginAttemptsPerIP)
         configuration.loginWindow = reader.int(forKey: "editbay.login.limit.window", default: configuration.loginWindow)
+        configuration.maximumUploadBytes = reader.int(forKey: "editbay.max.upload.bytes", default: configuration.maximumUploadBytes)
+        configuration.blobDirectory = reader.string(forKey: "editbay.blob.dir").flatMap { $0.isEmpty ? nil : $0 }
         try configuration.validate()
         self = configuration
     }
@@ -44,6 +47,7 @@ extension ServerConfiguration {
         }
         guard accessTokenLifetime > 0, refreshTokenLifetime > 0, loginWindow > 0, loginAttemptsPerEmail > 0, loginAttemptsPerIP > 0
         else { throw ConfigurationError(setting: "EDITBAY_*_TTL / EDITBAY_LOGIN_LIMIT_*", "must be positive") }
+        guard maximumUploadBytes > 0 else { throw ConfigurationError(setting: "EDITBAY_MAX_UPLOAD_BYTES", "must be positive") }
     }
 }
 

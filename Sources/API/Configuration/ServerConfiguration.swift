@@ -30,7 +30,17 @@ public struct ServerConfiguration: Sendable {
     /// The rate-limit window in seconds (`EDITBAY_LOGIN_LIMIT_WINDOW`). Default 900.
     public var loginWindow: Int = 900
 
+    /// Largest accepted media upload in bytes (`EDITBAY_MAX_UPLOAD_BYTES`). Default 2 GiB.
+    public var maximumUploadBytes: Int = 2 << 30
+    /// Where media blobs are kept (`EDITBAY_BLOB_DIR`); nil means `<data dir>/blobs`.
+    public var blobDirectory: String?
+
     public init() {}
+
+    /// The blob store's directory as an absolute path.
+    public var absoluteBlobDirectory: String {
+        URL(fileURLWithPath: blobDirectory ?? (dataDirectory + "/blobs")).standardizedFileURL.path
+    }
 
     /// The data directory as an absolute path.
     public var absoluteDataDirectory: String {

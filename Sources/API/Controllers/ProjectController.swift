@@ -141,6 +141,13 @@ struct ProjectController: Sendable {
         return project
     }
 
+    /// The caller as a participant of `project` (for server-side edits made on their behalf).
+    func participant(project: Project, context: AppRequestContext) async throws -> Participant {
+        let user = try context.requireUser()
+        guard let account = try await database.users.find(id: user.id) else { throw APIError.unauthorized("the account no longer exists") }
+        return Participant(userID: account.id, name: account.displayName, role: project.role)
+    }
+
     static func pageParameter(_ request: Request, name: String, default value: Int, range: ClosedRange<Int>) throws(APIError) -> Int {
         guard let raw = request.uri.queryParameters[Substring(name)] else { return value }
         guard let number = Int(raw), range.contains(number) else {

@@ -19,6 +19,7 @@ public struct Database: Sendable {
     public var members: MemberRepository { MemberRepository(database: self) }
     public var documents: DocumentRepository { DocumentRepository(database: self) }
     public var versions: VersionRepository { VersionRepository(database: self) }
+    public var assets: AssetRepository { AssetRepository(database: self) }
 
     /// Runs `body` in a transaction; the error the body threw is rethrown as is (not wrapped).
     func transaction<Result: Sendable>(

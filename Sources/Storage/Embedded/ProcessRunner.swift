@@ -5,20 +5,24 @@ import NIOPosix
 import Glibc
 #endif
 
-/// Runs a short-lived command to completion off the event loops and captures its output.
+/// Runs a short-lived command to completion off the event loops and captures its output (the embedded
+/// PostgreSQL's tools, espeak-ng for local speech).
 ///
 /// It uses `posix_spawn` and a blocking `waitpid` on a thread-pool thread rather than Foundation's
 /// `Process`, whose exit monitoring missed the exit of `runuser` when the command (`pg_ctl start`) left
 /// a daemon behind. Output goes to a temporary file, not a pipe, for the same reason: the daemon
 /// inherits descriptors and a pipe would never reach end-of-file.
-struct ProcessRunner: Sendable {
-    struct Result: Sendable {
-        let status: Int32
-        let output: String
+public struct ProcessRunner: Sendable {
+    /// How a command ended: its exit status (128+signal when killed) and its combined stdout and stderr.
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
     }
 
+    public init() {}
+
     /// Runs `executable` with `arguments`; when `user` is set, through `runuser -u USER --`.
-    func run(_ executable: String, _ arguments: [String], as user: String? = nil, directory: String? = nil) async throws -> Result {
+    public func run(_ executable: String, _ arguments: [String], as user: String? = nil, directory: String? = nil) async throws -> Result {
         var command = [executable] + arguments
         if let directory {
             // posix_spawn cannot change directory portably; GNU env's -C does (coreutils ≥ 8.28).
@@ -47,11 +51,11 @@ struct ProcessRunner: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
         guard spawned == 0 else {
-            throw StorageError(.embeddedPostgres, "cannot run \(command[0]): \(String(cString: strerror(spawned)))")
+            throw StorageError(.commandFailed, "cannot run \(command[0]): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw StorageError(.embeddedPostgres, "waitpid failed for \(command[0])") }
+            guard errno == EINTR else { throw StorageError(.commandFailed, "waitpid failed for \(command[0])") }
         }
         let exitStatus: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let data = FileManager.default.contents(atPath: outputPath) ?? Data()
@@ -59,7 +63,7 @@ struct ProcessRunner: Sendable {
     }
 
     /// The first of `names` found in `PATH` or in `extraDirectories`.
-    static func locate(_ name: String, extraDirectories: [String] = []) -> String? {
+    public static func locate(_ name: String, extraDirectories: [String] = []) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let directories = path.split(separator: ":").map(String.init) + extraDirectories
         for directory in directories {
