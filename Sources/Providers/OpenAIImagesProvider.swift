@@ -72,6 +72,24 @@ public struct OpenAIImagesProvider: GenerationProvider {
         var data: [Image]
     }
 
+    /// The size to ask for: GPT image and DALL·E 3 models take only a few sizes, so the request's shape picks the
+    /// closest (landscape, portrait or square) and the job conforms the image afterwards; other models get `WxH`.
+    static func size(model: String, width: Int?, height: Int?) -> String {
+        let width = width ?? 1024
+        let height = height ?? 1024
+        let shapes: (landscape: String, portrait: String, square: String)?
+        if model.hasPrefix("gpt-image") {
+            shapes = ("1536x1024", "1024x1536", "1024x1024")
+        } else if model == "dall-e-3" {
+            shapes = ("1792x1024", "1024x1792", "1024x1024")
+        } else {
+            shapes = nil
+        }
+        guard let shapes else { return "\(width)x\(height)" }
+        let ratio = Double(width) / Double(max(height, 1))
+        return ratio > 1.15 ? shapes.landscape : ratio < 0.87 ? shapes.portrait : shapes.square
+    }
+
     public func generate(_ request: GenerationRequest, context: GenerationContext) async throws(ProviderError) -> GeneratedOutput {
         guard request.kind == .image else {
             throw ProviderError(.invalidRequest, "\(id) makes images, not \(request.kind.rawValue)", providerID: id)
@@ -79,8 +97,8 @@ public struct OpenAIImagesProvider: GenerationProvider {
         guard let prompt = request.prompt, !prompt.isEmpty else {
             throw ProviderError(.invalidRequest, "an image needs a prompt", providerID: id)
         }
-        let size = "\(request.width ?? 1024)x\(request.height ?? 1024)"
         let model = request.parameters["model"]?.stringValue ?? configuration.imageModel
+        let size = request.parameters["size"]?.stringValue ?? Self.size(model: model, width: request.width, height: request.height)
         let body = Body(
             model: model, prompt: prompt, size: size, responseFormat: model.hasPrefix("dall-e") ? "b64_json" : nil)
         let payload: Data

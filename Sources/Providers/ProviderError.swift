@@ -45,6 +45,8 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
     public var providerID: String?
     /// For ``Code/rateLimited``: how long the provider asked us to wait.
     public var retryAfter: Duration?
+    /// The HTTP status that caused the error, when one did.
+    public var httpStatus: Int?
     /// True when the saved ``ProviderState`` points at a provider job that is over (failed, cancelled,
     /// timed out, output gone): a retry must start without it, or it would meet the same end.
     public var discardsState: Bool
@@ -55,12 +57,14 @@ public struct ProviderError: Error, Sendable, Hashable, CustomStringConvertible 
         _ message: String,
         providerID: String? = nil,
         retryAfter: Duration? = nil,
+        httpStatus: Int? = nil,
         discardsState: Bool = false
     ) {
         self.code = code
         self.message = message
         self.providerID = providerID
         self.retryAfter = retryAfter
+        self.httpStatus = httpStatus
         self.discardsState = discardsState
     }
 

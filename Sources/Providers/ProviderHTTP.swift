@@ -119,7 +119,8 @@ struct ProviderHTTP: Sendable {
                 _ = try? await response.body.collect(upTo: 1 << 20)
                 let wait = retryAfter ?? policy.backoff(afterAttempt: attempt)
                 let failure = ProviderError(
-                    .rateLimited, "\(what): the provider is rate limiting us (429)", providerID: providerID, retryAfter: wait)
+                    .rateLimited, "\(what): the provider is rate limiting us (429)", providerID: providerID, retryAfter: wait,
+                    httpStatus: 429)
                 if let retryAfter, retryAfter > policy.maxRetryAfterWait { throw failure }
                 return .retry(failure, after: wait)
             case 408, 500..<600:
@@ -127,7 +128,7 @@ struct ProviderHTTP: Sendable {
                 let failure = ProviderError(
                     .providerUnavailable,
                     "\(what): HTTP \(response.status.code) after \(attempt) attempt(s)\(text.isEmpty ? "" : ": \(text)")",
-                    providerID: providerID)
+                    providerID: providerID, httpStatus: Int(response.status.code))
                 return .retry(failure, after: policy.backoff(afterAttempt: attempt))
             default:
                 throw await finalError(response, purpose: purpose, what: what)
@@ -174,13 +175,17 @@ struct ProviderHTTP: Sendable {
         switch (purpose, status) {
         case (.output, 403), (.output, 404), (.output, 410):
             return ProviderError(
-                .outputExpired, "\(what): the output is gone (HTTP \(status))", providerID: providerID, discardsState: true)
+                .outputExpired, "\(what): the output is gone (HTTP \(status))", providerID: providerID, httpStatus: Int(status),
+                discardsState: true)
         case (.api, 401), (.api, 403):
-            return ProviderError(.unauthorized, "\(what): the provider refused our credentials (HTTP \(status))\(detail)", providerID: providerID)
+            return ProviderError(.unauthorized, "\(what): the provider refused our credentials (HTTP \(status))\(detail)", providerID: providerID,
+                httpStatus: Int(status))
         case (.api, 400..<500):
-            return ProviderError(.invalidRequest, "\(what): the provider rejected the request (HTTP \(status))\(detail)", providerID: providerID)
+            return ProviderError(.invalidRequest, "\(what): the provider rejected the request (HTTP \(status))\(detail)", providerID: providerID,
+                httpStatus: Int(status))
         default:
-            return ProviderError(.badResponse, "\(what): unexpected HTTP \(status)\(detail)", providerID: providerID)
+            return ProviderError(.badResponse, "\(what): unexpected HTTP \(status)\(detail)", providerID: providerID,
+                httpStatus: Int(status))
         }
     }
 

@@ -149,7 +149,7 @@ public struct ReplicateProvider: GenerationProvider {
             response = try await http.send("poll the prediction", logger: logger) { () throws(ProviderError) in
                 apiRequest("/v1/predictions/\(predictionID)", method: .GET)
             }
-        } catch where error.code == .invalidRequest && error.message.contains("HTTP 404") {
+        } catch where error.httpStatus == 404 {
             throw ProviderError(.outputExpired, "the prediction \(predictionID) no longer exists", providerID: id, discardsState: true)
         }
         return try decode(response)

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import Providers
+@testable import Providers
 import Testing
 
 /// OpenAI-compatible images and speech against the fake.
@@ -14,17 +14,24 @@ import Testing
             let text = prompt()
             let provider = OpenAIImagesProvider(configuration: fake.openAI(), client: .shared, retry: fastRetry)
             let output = try await provider.generate(
-                GenerationRequest(kind: .image, prompt: text, width: 1536, height: 1024), context: recorder.context())
+                GenerationRequest(kind: .image, prompt: text, width: 1920, height: 1080), context: recorder.context())
             #expect(Array(try Data(contentsOf: output.file).prefix(8)) == png)
             #expect(output.mediaType == "image/png")
             #expect(output.providerJobID == nil)
             let call = try #require(try await fake.calls("/v1/images/generations", text).first)
             guard case .object(let body) = call.request else { throw FakeProvider.Failure(description: "no body") }
             #expect(body["model"] == .string("gpt-image-1"))
-            #expect(body["size"] == .string("1536x1024"))
+            #expect(body["size"] == .string("1536x1024"))  // the closest size the model takes to 1920x1080
             #expect(body["n"] == .number(1))
             #expect(body["response_format"] == nil)  // GPT image models reject it
         }
+    }
+
+    @Test func imageSizesFollowTheModelsShapes() {
+        #expect(OpenAIImagesProvider.size(model: "gpt-image-1", width: 720, height: 1280) == "1024x1536")
+        #expect(OpenAIImagesProvider.size(model: "gpt-image-1", width: 500, height: 480) == "1024x1024")
+        #expect(OpenAIImagesProvider.size(model: "dall-e-3", width: 1920, height: 1080) == "1792x1024")
+        #expect(OpenAIImagesProvider.size(model: "some-other-model", width: 640, height: 360) == "640x360")
     }
 
     @Test func downloadsAnImageURL() async throws {

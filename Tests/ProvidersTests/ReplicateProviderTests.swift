@@ -196,6 +196,18 @@ import Testing
         }
     }
 
+    @Test func resumingAPredictionThatIsGoneAsksForAFreshStart() async throws {
+        try await FakeProvider.with { (fake: FakeProvider) async throws in
+            let state = ProviderState(providerID: "replicate", providerJobID: "deadbeef", createdAt: Date())
+            let error = await providerError {
+                try await fake.replicate().generate(GenerationRequest(kind: .video, prompt: prompt()), context: Recorder().context(savedState: state))
+            }
+            #expect(error?.code == .outputExpired)
+            #expect(error?.discardsState == true)
+            #expect(try await fake.log().filter { $0.create == true }.isEmpty)
+        }
+    }
+
     @Test func aStateThatCannotBeSavedCancelsThePrediction() async throws {
         struct DatabaseDown: Error {}
         try await FakeProvider.with { (fake: FakeProvider) async throws in
