@@ -224,7 +224,8 @@ public struct ReplicateProvider: GenerationProvider {
 
     private func cancelled(_ predictionID: String, logger: Logger) async -> ProviderError {
         await cancel(predictionID, logger: logger)
-        return ProviderError(.cancelled, "the generation was cancelled; the prediction was cancelled at Replicate", providerID: id)
+        return ProviderError(
+            .cancelled, "the generation was cancelled; the prediction was cancelled at Replicate", providerID: id, discardsState: true)
     }
 
     /// Best-effort `POST /v1/predictions/{id}/cancel`. It uses the future-based API on purpose: it must go out

@@ -159,6 +159,7 @@ import Testing
             task.cancel()
             let error = await task.value
             #expect(error?.code == .cancelled)
+            #expect(error?.discardsState == true)
             let predictionID = try #require(id)
             #expect(try await fake.cancels(predictionID).count == 1)
         }
