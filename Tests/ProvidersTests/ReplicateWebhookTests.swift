@@ -8,7 +8,7 @@ import Testing
     /// Feeds each delivery the fake made to `receiver` until one was accepted; returns all receipts.
     private func relay(_ fake: FakeProvider, to receiver: ReplicateWebhookReceiver, expecting count: Int) async throws -> [WebhookReceipt] {
         var deliveries: [FakeProvider.Delivery] = []
-        for _ in 0..<400 where deliveries.count < count {
+        for _ in 0..<800 where deliveries.count < count {  // up to 20 s on a loaded machine
             try await Task.sleep(for: .milliseconds(25))
             deliveries = try await fake.deliveries()
         }
