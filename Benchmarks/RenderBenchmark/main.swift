@@ -1,0 +1,211 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Render
+import Timeline
+
+// `make bench-render`: a 60 s 1920×1080 30 fps timeline (12 clips on 2 video tracks, 2 crossfades,
+// 2 audio tracks) rendered in-process with the `final` and `preview` presets, and the same filter
+// graph and encoder settings through the `ffmpeg` command-line tool when it is on PATH.
+// Options: --keep DIR (keep media and outputs there), --no-ffmpeg, --parallel (also time two
+// 30 s halves rendered at once against one after the other), --runs N (best of N, default 1).
+
+struct Options {
+    var keep: String?
+    var ffmpeg = true
+    var parallel = false
+    var runs = 1
+
+    init(_ args: [String]) {
+        var it = args.makeIterator()
+        while let a = it.next() {
+            switch a {
+            case "--keep": keep = it.next()
+            case "--no-ffmpeg": ffmpeg = false
+            case "--parallel": parallel = true
+            case "--runs": runs = Int(it.next() ?? "") ?? 1
+            default: print("unknown option \(a)")
+            }
+        }
+    }
+}
+
+func seconds(_ s: Double) -> Flicks { try! Flicks(seconds: s) }
+
+/// CPU seconds used so far by this process (all threads) and by its reaped children.
+func cpuSeconds() -> (own: Double, children: Double) {
+    var t = tms()
+    _ = times(&t)
+    let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return (Double(t.tms_utime + t.tms_stime) / tick, Double(t.tms_cutime + t.tms_cstime) / tick)
+}
+
+/// Runs `body` `runs` times: the last result, the best wall time, and the mean CPU seconds
+/// (this process's threads plus reaped child processes).
+func measure<T>(_ runs: Int = 1, _ body: () async throws -> T) async rethrows -> (value: T, wall: Double, cpu: Double) {
+    var bestWall = Double.infinity
+    var cpuTotal = 0.0
+    var last: T?
+    for _ in 0..<max(1, runs) {
+        let before = cpuSeconds()
+        let start = ContinuousClock.now
+        last = try await body()
+        let d = ContinuousClock.now - start
+        let after = cpuSeconds()
+        bestWall = min(bestWall, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        cpuTotal += (after.own - before.own) + (after.children - before.children)
+    }
+    return (last!, bestWall, cpuTotal / Double(max(1, runs)))
+}
+
+setvbuf(stdout, nil, _IOLBF, 0)
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+let dir = options.keep ?? (NSTemporaryDirectory() + "editbay-bench-render-" + UUID().uuidString)
+try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
+func file(_ name: String) -> String { dir + "/" + name }
+
+// 1. Media (not timed in the figures): four 20 s 1080p30 sources with sound, a music bed and a voice tone.
+let hd = MediaGenerator.Format(width: 1920, height: 1080, rate: .fps30)
+let fast = EncoderSettings(x264Preset: "ultrafast", crf: 18)
+let generation = try await measure {
+    let looks = ["", ",hue=h=120", ",negate", ",hue=h=240"]
+    for (i, look) in looks.enumerated() {
+        try await GraphEncoder.encode(
+            graph: "testsrc2=s=1920x1080:r=30:d=20\(look),format=yuv420p[vout];sine=f=\(300 + 100 * i):r=48000:d=20[aout]",
+            to: file("src\(i).mp4"),
+            settings: fast
+        )
+    }
+    try await MediaGenerator.tone(to: file("music.m4a"), frequency: 220, amplitude: 0.3, duration: seconds(60))
+    try await MediaGenerator.tone(to: file("voice.wav"), frequency: 880, amplitude: 0.4, duration: seconds(20))
+}
+print(String(format: "media generated in %.1f s (not part of the figures)", generation.wall))
+
+// 2. The timeline.
+let project = ProjectDocument.create(ProjectMeta(name: "bench", rate: .fps30, width: 1920, height: 1080))
+var files: [String: String] = [:]
+var ops: [EditOperation] = [
+    .addTrack(AddTrack(id: "v1", kind: .video, name: "V1")),
+    .addTrack(AddTrack(id: "v2", kind: .video, name: "V2", after: "v1")),
+    .addTrack(AddTrack(id: "a1", kind: .audio, name: "A1", after: "v2")),
+    .addTrack(AddTrack(id: "a2", kind: .audio, name: "A2", after: "a1")),
+]
+for i in 0..<4 {
+    ops.append(.addAsset(AddAsset(asset: AssetRecord(id: "src\(i)", kind: .video, name: "src\(i)", duration: seconds(20), hasAudio: true))))
+    files["src\(i)"] = file("src\(i).mp4")
+}
+ops.append(.addAsset(AddAsset(asset: AssetRecord(id: "music", kind: .audio, name: "music", duration: seconds(60)))))
+ops.append(.addAsset(AddAsset(asset: AssetRecord(id: "voice", kind: .audio, name: "voice", duration: seconds(20)))))
+files["music"] = file("music.m4a")
+files["voice"] = file("voice.wav")
+// V1: eight 7.5 s clips covering 0…60 s, in points 2 s into their sources (handles for the crossfades).
+for k in 0..<8 {
+    ops.append(.addClip(AddClip(id: "b\(k)", track: "v1", asset: "src\(k % 4)", start: seconds(7.5 * Double(k)), duration: seconds(7.5), inPoint: seconds(2))))
+}
+// V2: four 5 s clips over it (one at 70 % opacity).
+for (k, start) in [5.0, 20, 35, 50].enumerated() {
+    ops.append(.addClip(AddClip(id: "u\(k)", track: "v2", asset: "src\((k + 1) % 4)", start: seconds(start), duration: seconds(5), inPoint: seconds(1))))
+}
+ops.append(.setClip(SetClip(clip: "b2", transitionIn: ClipTransition(kind: "dissolve", duration: seconds(1)))))
+ops.append(.setClip(SetClip(clip: "b6", transitionIn: ClipTransition(kind: "dissolve", duration: seconds(1)))))
+ops.append(.setClip(SetClip(clip: "u2", opacity: 0.7)))
+// Audio: a music bed under everything (two clips), and voice at −6 dB on the second track.
+ops.append(.addClip(AddClip(id: "m0", track: "a1", asset: "music", start: .zero, duration: seconds(30))))
+ops.append(.addClip(AddClip(id: "m1", track: "a1", asset: "music", start: seconds(30), duration: seconds(30), inPoint: seconds(30))))
+for (k, start) in [4.0, 24, 44].enumerated() {
+    ops.append(.addClip(AddClip(id: "vo\(k)", track: "a2", asset: "voice", start: seconds(start), duration: seconds(10), inPoint: seconds(Double(k) * 3))))
+    ops.append(.setClip(SetClip(clip: "vo\(k)", gain: 0.5)))
+}
+try project.apply(ops)
+let view = try project.view()
+let fileMap = files
+let renderer = TimelineRenderer { fileMap[$0] }
+let realTime = view.duration.seconds
+print(String(format: "timeline: %.1f s, 1920x1080 @ 30 fps, 12 video clips on 2 tracks, 2 crossfades, 2 audio tracks", realTime))
+
+func ratio(_ t: Double) -> String { String(format: "%.2fx real time (%.1f fps)", t / realTime, realTime * 30 / t) }
+
+// 3. In-process renders.
+print(String(format: "load average before the renders: %@", (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+let (finalSummary, finalTime, finalCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("final.mp4"), preset: .final) }
+print(String(format: "final   (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", finalSummary.width, finalSummary.height, RenderPreset.final.encoder.x264Preset, RenderPreset.final.encoder.crf, finalTime, ratio(finalTime), finalCPU))
+let (previewSummary, previewTime, previewCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("preview.mp4"), preset: .preview) }
+print(String(format: "preview (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", previewSummary.width, previewSummary.height, RenderPreset.preview.encoder.x264Preset, RenderPreset.preview.encoder.crf, previewTime, ratio(previewTime), previewCPU))
+print(String(format: "preview is %.1fx faster than final", finalTime / previewTime))
+let probe = try await MediaProbe.probe(path: file("final.mp4"))
+print("final output: \(probe.video?.width ?? 0)x\(probe.video?.height ?? 0), \(finalSummary.frames) frames, \(String(format: "%.3f", probe.durationSeconds ?? 0)) s")
+
+// 4. The ffmpeg command-line tool on the same graph and encoder settings.
+func findFFmpeg() -> String? {
+    for d in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let p = "\(d)/ffmpeg"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}
+
+func runFFmpeg(_ ffmpeg: String, preset: RenderPreset, output: String) async throws -> (wall: Double, cpu: Double) {
+    let graph = try await renderer.graph(for: view, preset: preset)
+    let script = file("graph-\(preset.name).txt")
+    try graph.description.write(toFile: script, atomically: true, encoding: .utf8)
+    var args = ["-hide_banner", "-loglevel", "error", "-y", "-filter_complex_script", script, "-map", "[vout]", "-map", "[aout]"]
+    args += ["-c:v", "libx264", "-preset", preset.encoder.x264Preset, "-crf", String(preset.encoder.crf)]
+    if let tune = preset.encoder.x264Tune { args += ["-tune", tune] }
+    args += ["-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", String(preset.encoder.audioBitRate), "-ar", "48000", "-ac", "2", "-movflags", "+faststart", output]
+    let (_, t, c) = try await measure(options.runs) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: ffmpeg)
+        p.arguments = args
+        try p.run()
+        p.waitUntilExit()
+        if p.terminationStatus != 0 { print("ffmpeg exited with \(p.terminationStatus)") }
+    }
+    return (t, c)
+}
+
+if !options.ffmpeg {
+    print("ffmpeg comparison skipped (--no-ffmpeg)")
+} else if let ffmpeg = findFFmpeg() {
+    let cliFinal = try await runFFmpeg(ffmpeg, preset: .final, output: file("cli-final.mp4"))
+    print(String(format: "ffmpeg CLI, same graph, final:   %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliFinal.wall, ratio(cliFinal.wall), cliFinal.cpu, finalTime / cliFinal.wall, finalCPU / cliFinal.cpu))
+    let cliPreview = try await runFFmpeg(ffmpeg, preset: .preview, output: file("cli-preview.mp4"))
+    print(String(format: "ffmpeg CLI, same graph, preview: %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliPreview.wall, ratio(cliPreview.wall), cliPreview.cpu, previewTime / cliPreview.wall, previewCPU / cliPreview.cpu))
+} else {
+    print("ffmpeg is not on PATH: the CLI comparison was skipped (install it with `apt-get install -y ffmpeg`; `make bench-render` does)")
+}
+
+// 5. Parallel segments: two 30 s halves (split at the hard cut at 30 s on every track) at once, against one after the other.
+if options.parallel {
+    func half(_ from: Double, _ to: Double) throws -> TimelineView {
+        var v = view
+        let lo = seconds(from), hi = seconds(to)
+        for i in v.tracks.indices {
+            v.tracks[i].clips = v.tracks[i].clips.compactMap { c -> ClipRecord? in
+                guard c.end > lo, c.start < hi else { return nil }
+                var c = c
+                let cut = max(lo, c.start)
+                if c.start < lo { c.transitionIn = nil }
+                c.inPoint = c.inPoint + Flicks(Int64(Double((cut - c.start).value) * c.speed))
+                c.duration = min(hi, c.end) - cut
+                c.start = cut - lo
+                return c
+            }
+        }
+        v.duration = hi - lo
+        return v
+    }
+    let first = try half(0, 30)
+    let second = try half(30, 60)
+    let (_, sequential, sequentialCPU) = try await measure {
+        try await renderer.render(first, to: file("seg0.mp4"))
+        try await renderer.render(second, to: file("seg1.mp4"))
+    }
+    let (_, parallel, parallelCPU) = try await measure {
+        async let a = renderer.render(first, to: file("par0.mp4"))
+        async let b = renderer.render(second, to: file("par1.mp4"))
+        _ = try await (a, b)
+    }
+    print(String(format: "segments: two 30 s halves one after the other %.2f s (CPU %.1f s), both at once %.2f s (CPU %.1f s); one 60 s render %.2f s (CPU %.1f s)", sequential, sequentialCPU, parallel, parallelCPU, finalTime, finalCPU))
+}
