@@ -25,7 +25,7 @@ struct Options {
             case "--no-ffmpeg": ffmpeg = false
             case "--parallel": parallel = true
             case "--runs": runs = Int(it.next() ?? "") ?? 1
-            default: print("unknown option \(a)")
+            default: say("unknown option \(a)")
             }
         }
     }
@@ -59,7 +59,9 @@ func measure<T>(_ runs: Int = 1, _ body: () async throws -> T) async rethrows ->
     return (last!, bestWall, cpuTotal / Double(max(1, runs)))
 }
 
-setvbuf(stdout, nil, _IOLBF, 0)
+/// Prints a line at once (stdout is block-buffered when piped).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 let options = Options(Array(CommandLine.arguments.dropFirst()))
 let dir = options.keep ?? (NSTemporaryDirectory() + "editbay-bench-render-" + UUID().uuidString)
 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -81,7 +83,7 @@ let generation = try await measure {
     try await MediaGenerator.tone(to: file("music.m4a"), frequency: 220, amplitude: 0.3, duration: seconds(60))
     try await MediaGenerator.tone(to: file("voice.wav"), frequency: 880, amplitude: 0.4, duration: seconds(20))
 }
-print(String(format: "media generated in %.1f s (not part of the figures)", generation.wall))
+say(String(format: "media generated in %.1f s (not part of the figures)", generation.wall))
 
 // 2. The timeline.
 let project = ProjectDocument.create(ProjectMeta(name: "bench", rate: .fps30, width: 1920, height: 1080))
@@ -123,19 +125,19 @@ let view = try project.view()
 let fileMap = files
 let renderer = TimelineRenderer { fileMap[$0] }
 let realTime = view.duration.seconds
-print(String(format: "timeline: %.1f s, 1920x1080 @ 30 fps, 12 video clips on 2 tracks, 2 crossfades, 2 audio tracks", realTime))
+say(String(format: "timeline: %.1f s, 1920x1080 @ 30 fps, 12 video clips on 2 tracks, 2 crossfades, 2 audio tracks", realTime))
 
 func ratio(_ t: Double) -> String { String(format: "%.2fx real time (%.1f fps)", t / realTime, realTime * 30 / t) }
 
 // 3. In-process renders.
-print(String(format: "load average before the renders: %@", (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
+say(String(format: "load average before the renders: %@", (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
 let (finalSummary, finalTime, finalCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("final.mp4"), preset: .final) }
-print(String(format: "final   (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", finalSummary.width, finalSummary.height, RenderPreset.final.encoder.x264Preset, RenderPreset.final.encoder.crf, finalTime, ratio(finalTime), finalCPU))
+say(String(format: "final   (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", finalSummary.width, finalSummary.height, RenderPreset.final.encoder.x264Preset, RenderPreset.final.encoder.crf, finalTime, ratio(finalTime), finalCPU))
 let (previewSummary, previewTime, previewCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("preview.mp4"), preset: .preview) }
-print(String(format: "preview (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", previewSummary.width, previewSummary.height, RenderPreset.preview.encoder.x264Preset, RenderPreset.preview.encoder.crf, previewTime, ratio(previewTime), previewCPU))
-print(String(format: "preview is %.1fx faster than final", finalTime / previewTime))
+say(String(format: "preview (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", previewSummary.width, previewSummary.height, RenderPreset.preview.encoder.x264Preset, RenderPreset.preview.encoder.crf, previewTime, ratio(previewTime), previewCPU))
+say(String(format: "preview is %.1fx faster than final", finalTime / previewTime))
 let probe = try await MediaProbe.probe(path: file("final.mp4"))
-print("final output: \(probe.video?.width ?? 0)x\(probe.video?.height ?? 0), \(finalSummary.frames) frames, \(String(format: "%.3f", probe.durationSeconds ?? 0)) s")
+say("final output: \(probe.video?.width ?? 0)x\(probe.video?.height ?? 0), \(finalSummary.frames) frames, \(String(format: "%.3f", probe.durationSeconds ?? 0)) s")
 
 // 4. The ffmpeg command-line tool on the same graph and encoder settings.
 func findFFmpeg() -> String? {
@@ -160,20 +162,20 @@ func runFFmpeg(_ ffmpeg: String, preset: RenderPreset, output: String) async thr
         p.arguments = args
         try p.run()
         p.waitUntilExit()
-        if p.terminationStatus != 0 { print("ffmpeg exited with \(p.terminationStatus)") }
+        if p.terminationStatus != 0 { say("ffmpeg exited with \(p.terminationStatus)") }
     }
     return (t, c)
 }
 
 if !options.ffmpeg {
-    print("ffmpeg comparison skipped (--no-ffmpeg)")
+    say("ffmpeg comparison skipped (--no-ffmpeg)")
 } else if let ffmpeg = findFFmpeg() {
     let cliFinal = try await runFFmpeg(ffmpeg, preset: .final, output: file("cli-final.mp4"))
-    print(String(format: "ffmpeg CLI, same graph, final:   %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliFinal.wall, ratio(cliFinal.wall), cliFinal.cpu, finalTime / cliFinal.wall, finalCPU / cliFinal.cpu))
+    say(String(format: "ffmpeg CLI, same graph, final:   %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliFinal.wall, ratio(cliFinal.wall), cliFinal.cpu, finalTime / cliFinal.wall, finalCPU / cliFinal.cpu))
     let cliPreview = try await runFFmpeg(ffmpeg, preset: .preview, output: file("cli-preview.mp4"))
-    print(String(format: "ffmpeg CLI, same graph, preview: %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliPreview.wall, ratio(cliPreview.wall), cliPreview.cpu, previewTime / cliPreview.wall, previewCPU / cliPreview.cpu))
+    say(String(format: "ffmpeg CLI, same graph, preview: %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliPreview.wall, ratio(cliPreview.wall), cliPreview.cpu, previewTime / cliPreview.wall, previewCPU / cliPreview.cpu))
 } else {
-    print("ffmpeg is not on PATH: the CLI comparison was skipped (install it with `apt-get install -y ffmpeg`; `make bench-render` does)")
+    say("ffmpeg is not on PATH: the CLI comparison was skipped (install it with `apt-get install -y ffmpeg`; `make bench-render` does)")
 }
 
 // 5. Parallel segments: two 30 s halves (split at the hard cut at 30 s on every track) at once, against one after the other.
@@ -207,5 +209,5 @@ if options.parallel {
         async let b = renderer.render(second, to: file("par1.mp4"))
         _ = try await (a, b)
     }
-    print(String(format: "segments: two 30 s halves one after the other %.2f s (CPU %.1f s), both at once %.2f s (CPU %.1f s); one 60 s render %.2f s (CPU %.1f s)", sequential, sequentialCPU, parallel, parallelCPU, finalTime, finalCPU))
+    say(String(format: "segments: two 30 s halves one after the other %.2f s (CPU %.1f s), both at once %.2f s (CPU %.1f s); one 60 s render %.2f s (CPU %.1f s)", sequential, sequentialCPU, parallel, parallelCPU, finalTime, finalCPU))
 }
