@@ -32,7 +32,7 @@ public struct JobStep: Sendable, Codable, Equatable {
 }
 
 /// A job as users and other modules see it (REST, live protocol).
-public struct JobSnapshot: Sendable, Codable, Equatable {
+public struct JobSnapshot: Sendable, Encodable, Equatable {
     public let id: UUID
     public let projectID: UUID?
     public let kind: String
@@ -58,7 +58,7 @@ public struct JobSnapshot: Sendable, Codable, Equatable {
     public let updatedAt: Date
     public let startedAt: Date?
     public let finishedAt: Date?
-    /// The job's own timeout, overriding its handler's.
+    /// The job's own timeout, overriding its handler's (not encoded).
     public let timeout: Duration?
 
     public init(record: JobRecord) {
@@ -85,7 +85,7 @@ public struct JobSnapshot: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey {
         case id, projectID = "projectId", kind, params, status, progress, steps, result, error, attempts, maxAttempts,
-            cancelRequested, runAfter, createdBy, createdAt, updatedAt, startedAt, finishedAt, timeout
+            cancelRequested, runAfter, createdBy, createdAt, updatedAt, startedAt, finishedAt
     }
 }
 

@@ -94,7 +94,7 @@ public struct JobWorkerPool: Service {
                     continue
                 }
                 failures = 0
-                let wait = try await idleWait()
+                let wait = try await idleWait(kinds: state.availableKinds())
                 configuration.onEvent?(.idle(slot: slot))
                 let reason = await state.doorbell.wait(timeout: wait)
                 configuration.onEvent?(.woke(slot: slot, reason: reason))
@@ -133,9 +133,11 @@ public struct JobWorkerPool: Service {
         return claimed.map { ($0, takeover) }
     }
 
-    /// How long an idle slot sleeps: until the next delayed job or lapsing heartbeat is due, at most the poll interval.
-    private func idleWait() async throws -> Duration {
-        let due = try await database.jobs.secondsUntilNextDue(kinds: Array(kinds), lapsedAfter: configuration.lease.seconds)
+    /// How long an idle slot sleeps: until the next delayed job or lapsing heartbeat of a kind it may run now
+    /// is due, at most the poll interval. (Kinds at their limit wake it when one of their jobs ends.)
+    private func idleWait(kinds: [String]) async throws -> Duration {
+        guard !kinds.isEmpty else { return configuration.pollInterval }
+        let due = try await database.jobs.secondsUntilNextDue(kinds: kinds, lapsedAfter: configuration.lease.seconds)
         guard let due else { return configuration.pollInterval }
         return min(configuration.pollInterval, .seconds(fromDouble: max(due, 0.02)))
     }

@@ -65,6 +65,13 @@ final class PoolState: Sendable {
         }
     }
 
+    /// The kinds a slot could claim now (without reserving them).
+    func availableKinds() -> [String] {
+        state.withLock { state in
+            limits.compactMap { kind, limit in state.running[kind, default: 0] + state.reserved[kind, default: 0] < limit ? kind : nil }
+        }
+    }
+
     /// Ends a reservation; `claimed` is the kind of the job claimed, if any.
     func settle(_ kinds: [String], claimed: String?) {
         state.withLock { state in
