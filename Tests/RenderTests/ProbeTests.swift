@@ -76,3 +76,32 @@ import Timeline
         #expect(color.distance(to: Small.red) < 40, "\(color)")
     }
 }
+
+@Suite struct RotationTests {
+    /// 160×90 pixels, red left half and blue right half, stored with a 90° clockwise display rotation.
+    func sideways(_ path: String) async throws {
+        try await GraphEncoder.encode(
+            graph: "color=c=red:s=80x90:r=30:d=1[l];color=c=blue:s=80x90:r=30:d=1[r];[l][r]hstack,format=yuv420p[vout]",
+            to: path,
+            settings: EncoderSettings(displayRotation: 90)
+        )
+    }
+
+    @Test func probeReadsRotationAndPosterAndConformTurnUpright() async throws {
+        let dir = try TempDir()
+        let src = dir.file("phone.mp4")
+        try await sideways(src)
+        let info = try await MediaProbe.probe(path: src)
+        #expect(info.video?.rotation == 90)
+        #expect(info.video?.width == 160 && info.video?.height == 90)
+        let poster = dir.file("poster.png")
+        try await Thumbnailer.writePoster(from: src, to: poster, maxWidth: 480)
+        let p = try await MediaProbe.probe(path: poster)
+        #expect(p.video?.width == 90 && p.video?.height == 160)
+        // Turned clockwise, the left (red) half is on top.
+        let out = dir.file("upright.mp4")
+        try await MediaGenerator.conform(input: src, to: out, duration: Small.seconds(1), width: 90, height: 160, rate: .fps30)
+        #expect(try await MediaInspector.averageColor(path: out, at: 0.5, region: .top).distance(to: Small.red) < 40)
+        #expect(try await MediaInspector.averageColor(path: out, at: 0.5, region: .bottom).distance(to: Small.blue) < 40)
+    }
+}

@@ -49,6 +49,17 @@ public enum FilterSyntax {
             + exactFrames(frames)
     }
 
+    /// The filters that turn a picture stored with a display `rotation` (clockwise degrees, as
+    /// ``MediaInfo/Video/rotation``) upright, or nil for none (`movie` does not autorotate).
+    public static func upright(_ rotation: Int) -> String? {
+        switch rotation {
+        case 90: "transpose=clock"
+        case 180: "hflip,vflip"
+        case 270: "transpose=cclock"
+        default: nil
+        }
+    }
+
     /// Makes a constant-rate stream exactly `frames` long (repeating its last frame if short).
     public static func exactFrames(_ frames: Int64) -> String { "tpad=stop=-1:stop_mode=clone,trim=end_frame=\(frames)" }
 

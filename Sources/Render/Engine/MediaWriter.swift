@@ -106,6 +106,11 @@ final class MediaWriter {
         try FFmpegCall.check(avcodec_parameters_from_context(stream.pointee.codecpar, ctx), .encoderFailed, "video stream parameters")
         stream.pointee.time_base = ctx.pointee.time_base
         stream.pointee.avg_frame_rate = rate
+        if settings.displayRotation % 360 != 0, let matrix = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 36) {
+            // FFmpeg 5.1's mov muxer writes the matrix as given and its demuxer reads it transposed, so
+            // the angle is stored with the sign that reads back as `displayRotation` clockwise.
+            matrix.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(settings.displayRotation)) }
+        }
         videoStream = stream
     }
 

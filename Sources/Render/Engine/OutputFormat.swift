@@ -59,6 +59,9 @@ public struct EncoderSettings: Sendable, Hashable, Codable {
     public var filterThreads: Int
     /// JPEG quality scale 2 (best) … 31.
     public var jpegQuality: Int
+    /// Clockwise rotation players should apply (0, 90, 180, 270), written as the MP4 display
+    /// matrix; the pixels are stored as they come (like a phone recording held sideways).
+    public var displayRotation: Int
 
     /// Creates settings; the defaults are the `final` render preset's.
     public init(
@@ -69,7 +72,8 @@ public struct EncoderSettings: Sendable, Hashable, Codable {
         audioBitRate: Int = 192_000,
         encoderThreads: Int = 0,
         filterThreads: Int = 0,
-        jpegQuality: Int = 3
+        jpegQuality: Int = 3,
+        displayRotation: Int = 0
     ) {
         self.x264Preset = x264Preset
         self.crf = crf
@@ -79,5 +83,6 @@ public struct EncoderSettings: Sendable, Hashable, Codable {
         self.encoderThreads = encoderThreads
         self.filterThreads = filterThreads
         self.jpegQuality = jpegQuality
+        self.displayRotation = displayRotation
     }
 }

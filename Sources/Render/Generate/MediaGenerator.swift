@@ -144,7 +144,8 @@ public enum MediaGenerator {
                 info.kind == .image
                 ? FilterSyntax.holdStill(frames: frames, width: width, height: height, rate: rate)
                 : FilterSyntax.conformVideo(width: width, height: height, rate: rate) + "," + FilterSyntax.exactFrames(frames)
-            graph = "movie=filename=\(src),\(video)[vout];"
+            let turn = info.video.flatMap { FilterSyntax.upright($0.rotation) }.map { $0 + "," } ?? ""
+            graph = "movie=filename=\(src),\(turn)\(video)[vout];"
         } else {
             graph = "color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=yuv420p,trim=end_frame=\(frames)[vout];"
         }

@@ -22,12 +22,7 @@ public enum Thumbnailer {
         let height = max(2, Int((Double(h) * Double(width) / Double(w)).rounded()) / 2 * 2)
         let seek = info.kind != .image && (info.durationSeconds ?? 0) >= 2 ? ":sp=1" : ""
         var chain = ["movie=filename=\(FilterSyntax.escape(input))\(seek)"]
-        switch video.rotation {
-        case 90: chain.append("transpose=clock")
-        case 180: chain.append("hflip,vflip")
-        case 270: chain.append("transpose=cclock")
-        default: break
-        }
+        if let turn = FilterSyntax.upright(video.rotation) { chain.append(turn) }
         chain.append("scale=\(width):\(height),setsar=1")
         try await GraphEncoder.encode(graph: chain.joined(separator: ",") + "[vout]", to: output, format: format)
         return info

@@ -22,6 +22,29 @@ public enum MediaInspector {
         public var description: String { "rgb(\(Int(red.rounded())), \(Int(green.rounded())), \(Int(blue.rounded())))" }
     }
 
+    /// A part of the frame, in fractions of its width and height.
+    public struct Region: Sendable, Hashable, Codable {
+        public var x: Double
+        public var y: Double
+        public var width: Double
+        public var height: Double
+
+        /// Creates a region.
+        public init(x: Double, y: Double, width: Double, height: Double) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+
+        /// The central half each way.
+        public static let center = Region(x: 0.25, y: 0.25, width: 0.5, height: 0.5)
+        /// The middle of the top quarter.
+        public static let top = Region(x: 0.25, y: 0.05, width: 0.5, height: 0.2)
+        /// The middle of the bottom quarter.
+        public static let bottom = Region(x: 0.25, y: 0.75, width: 0.5, height: 0.2)
+    }
+
     /// Sound levels, linear full scale (1.0 = 0 dBFS), over both channels.
     public struct Level: Sendable, Hashable, Codable {
         /// Root mean square.
@@ -32,10 +55,10 @@ public enum MediaInspector {
         public var samples: Int
     }
 
-    /// The average colour of the central half (each way) of the frame showing at `seconds` (the
-    /// last frame starting at or before it).
+    /// The average colour of `region` (by default the central half each way) of the frame
+    /// showing at `seconds` (the last frame starting at or before it).
     /// - Throws: ``RenderError`` `GRAPH_FAILED` if the file does not decode, `INVALID_REQUEST` if it has no frame by then.
-    public static func averageColor(path: String, at seconds: Double) async throws(RenderError) -> Color {
+    public static func averageColor(path: String, at seconds: Double, region: Region = .center) async throws(RenderError) -> Color {
         let seek = seconds > 2 ? ":sp=\(FilterSyntax.number(seconds - 1))" : ""
         let graph = "movie=filename=\(FilterSyntax.escape(path))\(seek),format=rgb24[vout]"
         let result = await RenderThread.run(name: "editbay.inspect") {
@@ -46,7 +69,7 @@ public enum MediaInspector {
                 try FramePuller.pull(graph, formats: formats, video: { frame, tb in
                     let time = Double(frame.pointee.pts) * av_q2d(tb)
                     guard time <= seconds + 1e-6 else { return .stop }
-                    color = average(frame)
+                    color = average(frame, region)
                     return .more
                 })
                 guard let color else { throw RenderError(.invalidRequest, "no frame at \(seconds) s") }
@@ -112,7 +135,7 @@ public enum MediaInspector {
         var end: Double
     }
 
-    private static func average(_ frame: UnsafeMutablePointer<AVFrame>) -> Color {
+    private static func average(_ frame: UnsafeMutablePointer<AVFrame>, _ region: Region) -> Color {
         let w = Int(frame.pointee.width)
         let h = Int(frame.pointee.height)
         let stride = Int(frame.pointee.linesize.0)
@@ -121,9 +144,13 @@ public enum MediaInspector {
         var g = 0.0
         var b = 0.0
         var n = 0.0
-        for y in (h / 4)..<max(h / 4 + 1, 3 * h / 4) {
+        let x0 = min(w - 1, max(0, Int(region.x * Double(w))))
+        let y0 = min(h - 1, max(0, Int(region.y * Double(h))))
+        let x1 = max(x0 + 1, min(w, Int((region.x + region.width) * Double(w))))
+        let y1 = max(y0 + 1, min(h, Int((region.y + region.height) * Double(h))))
+        for y in y0..<y1 {
             let row = data + y * stride
-            for x in (w / 4)..<max(w / 4 + 1, 3 * w / 4) {
+            for x in x0..<x1 {
                 r += Double(row[3 * x])
                 g += Double(row[3 * x + 1])
                 b += Double(row[3 * x + 2])

@@ -104,14 +104,19 @@ private struct Builder {
 
     /// The label of the composited video, exactly `frames` long.
     mutating func video(view: TimelineView, frames: Int64) throws(RenderError) -> String {
-        let tracks = view.tracks.filter { $0.record.kind == .video && !$0.record.hidden }
+        // Sound-only media on a video track shows nothing: those clips are left out (a hole, not black).
+        let tracks = view.tracks.filter { $0.record.kind == .video && !$0.record.hidden }.map { t in
+            var t = t
+            t.clips.removeAll { c in sources[c.asset].map { $0.info.video == nil } ?? false }
+            return t
+        }
         var base: String
         var rest = tracks[...]
         if let bottom = tracks.first, bottom.clips.allSatisfy({ $0.opacity >= 1 }) {
             // The bottom track as one full-length stream: its clips and black gaps, cut or crossfaded.
             let layout = TrackLayout(clips: bottom.clips, units: { $0.frames(at: rate, rounding: .nearest) }, total: frames, gaps: true)
             var parts: [String] = []
-            for g in layout.groups { parts.append(try videoGroup(g, alpha: false)) }
+            for g in layout.groups { parts += try videoGroup(g, alpha: false) }
             base = label("vt")
             chains.append(parts.map { "[\($0)]" }.joined() + (parts.count == 1 ? "null" : "concat=n=\(parts.count):v=1:a=0") + "[\(base)]")
             rest = rest.dropFirst()
@@ -127,9 +132,10 @@ private struct Builder {
                     if case .clip(let c) = p.content { return c.opacity < 1 || p.fadeIn > 0 }
                     return false
                 }
-                let stream = try videoGroup(g, alpha: alpha)
+                let segments = try videoGroup(g, alpha: alpha)
                 let shifted = label("vs")
-                chains.append("[\(stream)]setpts=PTS+\(g.start)[\(shifted)]")
+                let join = segments.count == 1 ? "" : "concat=n=\(segments.count):v=1:a=0,"
+                chains.append(segments.map { "[\($0)]" }.joined() + "\(join)setpts=PTS-STARTPTS+\(g.start)[\(shifted)]")
                 let out = label("vo")
                 chains.append("[\(base)][\(shifted)]overlay=eof_action=pass:repeatlast=0[\(out)]")
                 base = out
@@ -138,22 +144,48 @@ private struct Builder {
         return base
     }
 
-    /// One group's stream: its pieces' streams joined by xfades.
-    mutating func videoGroup(_ group: TrackLayout.Group, alpha: Bool) throws(RenderError) -> String {
-        var acc = try videoPiece(group.pieces[0], alpha: alpha)
-        var accLength = group.pieces[0].streamLength
-        for p in group.pieces.dropFirst() {
-            let next = try videoPiece(p, alpha: alpha)
-            let out = label("vx")
-            let offset = accLength - p.transition
-            chains.append(
-                "[\(acc)][\(next)]xfade=transition=\(Self.xfadeName(p.transitionKind)):duration=\(FilterSyntax.number(frameSeconds(p.transition)))"
-                    + ":offset=\(FilterSyntax.number(frameSeconds(offset)))[\(out)]"
-            )
-            acc = out
-            accLength += p.streamLength - p.transition
+    /// One group's stream as consecutive segments to concatenate: each piece's part outside
+    /// transitions, and for each transition an `xfade` of just the overlapping frames (the
+    /// outgoing piece's tail and the incoming piece's head, cut out with `split` + `trim`).
+    /// FFmpeg 5.1's xfade costs as much per frame it passes through as per frame it blends, so it
+    /// only ever sees the transition itself.
+    mutating func videoGroup(_ group: TrackLayout.Group, alpha: Bool) throws(RenderError) -> [String] {
+        var segments: [String] = []
+        var pendingTail: String?
+        for (i, p) in group.pieces.enumerated() {
+            let stream = try videoPiece(p, alpha: alpha)
+            let head = p.transition
+            let tail = i + 1 < group.pieces.count ? group.pieces[i + 1].transition : 0
+            let main = p.streamLength - head - tail
+            var parts: [(name: String, from: Int64, to: Int64)] = []
+            if head > 0 { parts.append((label("vh"), 0, head)) }
+            if main > 0 { parts.append((label("vm"), head, head + main)) }
+            if tail > 0 { parts.append((label("vt"), head + main, p.streamLength)) }
+            if parts.count == 1 && head == 0 && tail == 0 {
+                segments.append(stream)
+                continue
+            }
+            chains.append("[\(stream)]split=\(parts.count)" + parts.map { "[\($0.name)s]" }.joined())
+            for part in parts {
+                chains.append("[\(part.name)s]trim=start_frame=\(part.from):end_frame=\(part.to),setpts=PTS-STARTPTS[\(part.name)]")
+            }
+            var index = 0
+            if head > 0, let outgoing = pendingTail {
+                let x = label("vx")
+                chains.append(
+                    "[\(outgoing)][\(parts[0].name)]xfade=transition=\(Self.xfadeName(p.transitionKind))"
+                        + ":duration=\(FilterSyntax.number(frameSeconds(head))):offset=0[\(x)]"
+                )
+                segments.append(x)
+                index = 1
+            }
+            if main > 0 {
+                segments.append(parts[index].name)
+                index += 1
+            }
+            pendingTail = tail > 0 ? parts[index].name : nil
         }
-        return acc
+        return segments
     }
 
     /// One piece's stream: `streamLength` frames, conformed.
@@ -172,12 +204,12 @@ private struct Builder {
         var chain: [String]
         if src.info.kind == .image || src.info.video == nil {
             if src.info.video == nil {
-                // Sound only on a video track: nothing to see.
-                chain = ["color=c=black@0:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=yuva420p,trim=end_frame=\(n)"]
-                if !alpha { chain.append("format=yuv420p") }
+                // Not reached: sound-only clips are removed from video tracks (kept for safety as black).
+                chain = ["color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)"]
             } else {
-                chain = [
-                    "movie=filename=\(FilterSyntax.escape(src.path))",
+                chain = ["movie=filename=\(FilterSyntax.escape(src.path))"]
+                if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
+                chain += [
                     FilterSyntax.holdStill(frames: n, width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler),
                 ]
             }
@@ -195,6 +227,7 @@ private struct Builder {
                 "setpts=PTS-STARTPTS",
             ]
             if clip.speed != 1 { chain.append("setpts=PTS/\(FilterSyntax.number(clip.speed))") }
+            if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
             chain.append(conform)
             if missing > 0 { chain.append("tpad=start=\(missing):start_mode=clone") }
         }
