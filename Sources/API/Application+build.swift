@@ -21,6 +21,8 @@ public struct ApplicationDependencies: Sendable {
     public var logger: Logger
     /// Tunables of the collaboration server.
     public var collab: CollabConfiguration = CollabConfiguration()
+    /// Workers and providers of the job system.
+    public var jobs: JobSettings = JobSettings()
     /// Called once the server listens, with the bound address.
     public var onServerRunning: @Sendable (SocketAddress?) async -> Void
 
@@ -52,6 +54,11 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         refreshTokenLifetime: configuration.refreshTokenLifetime
     )
     let registry = RoomRegistry(database: database, configuration: dependencies.collab, logger: dependencies.logger)
+    let blobs = try BlobStore(root: configuration.absoluteBlobDirectory)
+    let jobs = JobRuntime(
+        settings: dependencies.jobs, database: database, registry: registry, blobs: blobs,
+        scratchDirectory: blobs.root + "/tmp", logger: dependencies.logger
+    )
     let router = buildRouter(
         database: database,
         tokens: tokens,
@@ -59,7 +66,8 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         metrics: dependencies.metrics,
         registry: registry,
         collab: dependencies.collab,
-        blobs: try BlobStore(root: configuration.absoluteBlobDirectory)
+        blobs: blobs,
+        jobs: jobs
     )
     let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: dependencies.collab)
     var app = Application(
@@ -72,8 +80,9 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "EditBay"
         ),
-        // Shut down in reverse: the server drains first, then the rooms checkpoint, then the pool closes.
-        services: [database.client, registry],
+        // Shut down in reverse: the server drains first, then the job workers stop (running jobs go back to
+        // the queue), then the rooms checkpoint, then the pool closes.
+        services: [database.client, registry] + jobs.services(settings: dependencies.jobs, database: database, registry: registry, logger: dependencies.logger),
         onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress) },
         logger: dependencies.logger
     )
@@ -91,7 +100,8 @@ func buildRouter(
     metrics: PrometheusCollectorRegistry,
     registry: RoomRegistry,
     collab: CollabConfiguration,
-    blobs: BlobStore
+    blobs: BlobStore,
+    jobs: JobRuntime
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
@@ -140,6 +150,9 @@ func buildRouter(
     CollabController(database: database, registry: registry, projects: projects, configuration: collab).addRoutes(to: projectsGroup)
     AssetController(database: database, blobs: blobs, registry: registry, projects: projects, maximumUploadSize: configuration.maximumUploadBytes)
         .addRoutes(projects: projectsGroup, assets: authenticated.group("assets"))
+    JobController(database: database, queue: jobs.queue, kinds: jobs.kinds, registry: registry, projects: projects)
+        .addRoutes(projects: projectsGroup, jobs: authenticated.group("jobs"), ai: authenticated.group("ai"))
+    if let receiver = jobs.webhooks { WebhookController(receiver: receiver).addRoutes(to: api.group("webhooks")) }
     return router
 }
 

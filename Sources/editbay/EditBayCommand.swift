@@ -6,7 +6,7 @@ struct EditBayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "editbay",
         abstract: "EditBay: a real-time collaboration server for video editing.",
-        subcommands: [Serve.self, Migrate.self, TimelineCommand.self, Version.self],
+        subcommands: [Serve.self, Worker.self, Migrate.self, RenderCommand.self, TimelineCommand.self, Version.self],
         defaultSubcommand: Serve.self
     )
 }

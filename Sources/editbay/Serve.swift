@@ -18,6 +18,12 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.configuration()
         let collab = try options.collabConfiguration()
+        let jobSettings: JobSettings
+        do {
+            jobSettings = try JobSettings(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let logger = bootstrapLogging(level: configuration.logLevel)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -43,6 +49,7 @@ struct Serve: AsyncParsableCommand {
                     }
                 )
             dependencies.collab = collab
+            dependencies.jobs = jobSettings
             let app = try await buildApplication(dependencies)
             try await app.runService()
         }

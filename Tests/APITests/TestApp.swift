@@ -18,6 +18,7 @@ struct TestApp {
     let tokens: TokenService
     let registry: RoomRegistry
     let blobs: BlobStore
+    let jobs: JobRuntime
 
     static let secret = "test-secret-that-is-at-least-32-bytes-long"
 
@@ -40,9 +41,13 @@ struct TestApp {
             let blobDirectory = NSTemporaryDirectory() + "editbay-test-blobs-\(UUID().uuidString)"
             defer { try? FileManager.default.removeItem(atPath: blobDirectory) }
             let blobs = try BlobStore(root: blobDirectory)
+            let jobs = JobRuntime(
+                settings: JobSettings(), database: database, registry: registry, blobs: blobs, scratchDirectory: blobs.root + "/tmp",
+                logger: TestDatabase.logger
+            )
             let router = buildRouter(
                 database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry(),
-                registry: registry, collab: collab, blobs: blobs
+                registry: registry, collab: collab, blobs: blobs, jobs: jobs
             )
             let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: collab)
             let app = Application(
@@ -51,7 +56,7 @@ struct TestApp {
                 logger: TestDatabase.logger
             )
             try await app.test(setup) { client in
-                try await body(TestApp(client: client, database: database, tokens: tokens, registry: registry, blobs: blobs))
+                try await body(TestApp(client: client, database: database, tokens: tokens, registry: registry, blobs: blobs, jobs: jobs))
             }
         }
     }

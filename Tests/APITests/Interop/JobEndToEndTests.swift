@@ -1,0 +1,298 @@
+import AsyncHTTPClient
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import Render
+import Synchronization
+import TestSupport
+import Testing
+import Timeline
+
+/// Jobs against the running binary: a `fill.gap` job with the local provider fills a gap between two clips,
+/// seen live by a pycrdt client and a JSON client; a worker killed mid-job is taken over and its clip lands
+/// once; a job cancelled during generation lands nothing.
+@Suite("Jobs end to end", .serialized, .timeLimit(.minutes(5)))
+struct JobEndToEndTests {
+    /// Small, fast settings: quick heartbeats and a short lease so a takeover happens within seconds.
+    static let environment = [
+        "EDITBAY_BCRYPT_COST": "4", "LOG_LEVEL": "notice", "EDITBAY_JOB_HEARTBEAT_INTERVAL": "0.5", "EDITBAY_JOB_LEASE": "3",
+        "EDITBAY_JOB_POLL_INTERVAL": "1", "EDITBAY_JOB_RETRY_BASE_DELAY": "0.2",
+    ]
+
+    /// A server with a project holding two clips (red, then blue) on track `v1` and a gap between them.
+    struct Scene {
+        let server: ServerProcess
+        let port: Int
+        let token: String
+        let project: String
+        let dataDir: String
+        var base: String { "http://127.0.0.1:\(port)" }
+
+        static func make(gapSeconds: Int, size: (Int, Int) = (320, 180), workers: Int = 2) async throws -> Scene {
+            let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("editbay-jobs-\(UUID().uuidString)").path
+            var environment = JobEndToEndTests.environment
+            environment["EDITBAY_JOB_WORKERS"] = String(workers)
+            let server = try ServerProcess(arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], environment: environment)
+            let port = try await server.waitForPort()
+            let base = "http://127.0.0.1:\(port)"
+            let owner = try await HTTP.call(.POST, "\(base)/api/auth/register", ["email": "owner@example.com", "password": "correct horse", "displayName": "Owner"])
+            let token = try #require(owner.data["accessToken"] as? String)
+            let created = try await HTTP.call(
+                .POST, "\(base)/api/projects", ["name": "Gaps", "width": size.0, "height": size.1, "rate": ["num": 25, "den": 1]], token: token
+            )
+            let project = try #require(created.data["id"] as? String)
+            let media = NSTemporaryDirectory() + "editbay-jobs-media-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: media, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: media) }
+            let format = MediaGenerator.Format(width: size.0, height: size.1, rate: .fps25)
+            var assets: [String] = []
+            for color in ["red", "blue"] {
+                let path = "\(media)/\(color).mp4"
+                try await MediaGenerator.solidColor(color, to: path, duration: Flicks(2 * Flicks.perSecond), format: format, toneFrequency: 440)
+                let uploaded = try await HTTP.upload("\(base)/api/projects/\(project)/assets?name=\(color)", file: path, token: token)
+                #expect(uploaded.status == .created, "\(uploaded.json)")
+                assets.append(try #require(uploaded.data["id"] as? String))
+            }
+            let second = Int64(Flicks.perSecond)
+            let edit = try await HTTP.call(
+                .POST, "\(base)/api/projects/\(project)/operations",
+                [
+                    "operations": [
+                        ["op": "addTrack", "id": "v1", "kind": "video", "name": "V1"],
+                        ["op": "addClip", "id": "red-clip", "track": "v1", "asset": assets[0], "start": 0, "duration": second],
+                        ["op": "addClip", "id": "blue-clip", "track": "v1", "asset": assets[1], "start": second * Int64(1 + gapSeconds), "duration": second],
+                    ]
+                ],
+                token: token
+            )
+            #expect(edit.status == .ok, "\(edit.json)")
+            return Scene(server: server, port: port, token: token, project: project, dataDir: dataDir)
+        }
+
+        func startFill() async throws -> String {
+            let created = try await HTTP.call(
+                .POST, "\(base)/api/projects/\(project)/jobs", ["kind": "fill.gap", "params": ["track": "v1", "timeSeconds": 1.5]], token: token
+            )
+            #expect(created.status == .created, "\(created.json)")
+            return try #require(created.data["id"] as? String)
+        }
+
+        func job(_ id: String) async throws -> [String: Any] { try await HTTP.call(.GET, "\(base)/api/jobs/\(id)", token: token).data }
+
+        /// Polls the job until `done` says so (or fails the test after `timeout`).
+        func waitForJob(_ id: String, timeout: Duration = .seconds(120), until done: ([String: Any]) -> Bool) async throws -> [String: Any] {
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                let job = try await job(id)
+                if done(job) { return job }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw ServerProcess.Failure("job \(id) did not get there: \(try await job(id))")
+        }
+
+        func timeline() async throws -> [String: Any] { try await HTTP.call(.GET, "\(base)/api/projects/\(project)/timeline", token: token).data }
+
+        func stop() async throws {
+            _ = try await server.terminate()
+            try? FileManager.default.removeItem(atPath: dataDir)
+        }
+    }
+
+    @Test("fill.gap with the local provider: the gap is filled exactly, pycrdt and JSON clients see it, steps and progress reported")
+    func fillGap() async throws {
+        let scene = try await Scene.make(gapSeconds: 1)
+        let peer = try await InteropPeer.pycrdt("P", port: scene.port, project: scene.project, token: scene.token)
+        defer { peer.terminate() }
+        let live = try await LiveClient.connect(port: scene.port, project: scene.project, token: scene.token)
+        defer { live.close() }
+
+        let jobID = try await scene.startFill()
+        let finished = try await scene.waitForJob(jobID) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String ?? "") }
+        #expect(finished["status"] as? String == "succeeded", "\(finished)")
+        #expect(finished["progress"] as? Double == 1)
+        let steps = (finished["steps"] as? [[String: Any]] ?? []).map { "\($0["name"] ?? "")=\($0["status"] ?? "")" }
+        #expect(steps == ["plan=succeeded", "frames=succeeded", "generate=succeeded", "conform=succeeded", "store=succeeded", "land=succeeded"])
+        let result = try #require(finished["result"] as? [String: Any])
+        let clipID = "\(jobID)-fill"
+        #expect(result["clip"] as? String == clipID)
+        #expect(result["landed"] as? String == "applied")
+        #expect(result["ai"] as? Bool == false)
+
+        // The clip fills exactly the gap, with an asset marked as generated by the job.
+        let timeline = try await scene.timeline()
+        let clips = ((timeline["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]) ?? []
+        #expect(clips.map { $0["id"] as? String } == ["red-clip", clipID, "blue-clip"])
+        let fill = try #require(clips.first { $0["id"] as? String == clipID })
+        #expect((fill["start"] as? NSNumber)?.int64Value == Flicks.perSecond)
+        #expect((fill["duration"] as? NSNumber)?.int64Value == Flicks.perSecond)
+        #expect((timeline["gaps"] as? [Any])?.isEmpty == true)
+        let asset = try #require((timeline["assets"] as? [[String: Any]])?.first { $0["id"] as? String == jobID })
+        #expect(asset["status"] as? String == "ready")
+        #expect((asset["origin"] as? [String: Any])?["job"] as? String == jobID)
+        #expect((asset["origin"] as? [String: Any])?["ai"] as? Bool == false)
+
+        // Its media probes right: 25 frames at 320×180, 48 kHz stereo; the middle is a red–blue blend.
+        let file = NSTemporaryDirectory() + "editbay-fill-\(UUID().uuidString).mp4"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await HTTP.download("\(scene.base)/api/assets/\(jobID)/content", to: file, token: scene.token)
+        let info = try await MediaProbe.probe(path: file)
+        #expect(info.video?.width == 320 && info.video?.height == 180)
+        #expect(info.audio?.sampleRate == 48_000 && info.audio?.channels == 2)
+        #expect(try await MediaInspector.videoFrames(path: file).count == 25)
+        let middle = try await MediaInspector.averageColor(path: file, at: 0.5)
+        #expect(middle.red > 60 && middle.blue > 60, "not a blend: \(middle)")
+        let start = try await MediaInspector.averageColor(path: file, at: 0)
+        #expect(start.red > 200 && start.blue < 60, "does not start from the red clip's last frame: \(start)")
+
+        // The Yjs client sees the new asset and clip, and the job in the server's awareness entry.
+        _ = try await peer.waitFor([["clips", clipID], ["assets", jobID]])
+        _ = try await peer.send(["cmd": "waitAwareness", "path": ["jobs", jobID, "status"], "value": "succeeded"])
+        // The JSON client saw the job's progress live.
+        let statuses = try await live.jobStatuses(jobID, until: "succeeded")
+        #expect(statuses.contains("running"))
+        try await scene.stop()
+    }
+
+    @Test("a worker killed with SIGKILL mid-job: another takes the job over and its clip lands once")
+    func workerKilled() async throws {
+        let scene = try await Scene.make(gapSeconds: 60, size: (640, 360), workers: 0)
+        var environment = Self.environment
+        environment["EDITBAY_JOB_WORKERS"] = "1"
+        let first = try ServerProcess(arguments: ["worker", "--data-dir", scene.dataDir], environment: environment)
+        let jobID = try await scene.startFill()
+        _ = try await scene.waitForJob(jobID) { job in
+            (job["steps"] as? [[String: Any]])?.contains { $0["name"] as? String == "generate" && $0["status"] as? String == "running" } == true
+        }
+        try await first.kill()
+        #expect(try await scene.job(jobID)["status"] as? String == "running", "the job ended before the worker was killed")
+
+        let second = try ServerProcess(arguments: ["worker", "--data-dir", scene.dataDir], environment: environment)
+        defer { if second.isAlive { second.process.terminate() } }
+        let finished = try await scene.waitForJob(jobID, timeout: .seconds(240)) { ["succeeded", "failed"].contains($0["status"] as? String ?? "") }
+        #expect(finished["status"] as? String == "succeeded", "\(finished)\n\(second.log)")
+        #expect(finished["attempts"] as? Int == 2)
+        let timeline = try await scene.timeline()
+        let clips = ((timeline["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]) ?? []
+        #expect(clips.filter { $0["id"] as? String == "\(jobID)-fill" }.count == 1)
+        #expect((timeline["assets"] as? [[String: Any]])?.filter { $0["id"] as? String == jobID }.count == 1)
+        let events = try await HTTP.call(.GET, "\(scene.base)/api/jobs/\(jobID)/events", token: scene.token).json["data"] as? [[String: Any]] ?? []
+        #expect(events.contains { $0["kind"] as? String == "takeover" }, "\(events)")
+        _ = try await second.terminate()
+        try await scene.stop()
+    }
+
+    @Test("cancel during generation: the job ends cancelled and nothing lands")
+    func cancelDuringGeneration() async throws {
+        let scene = try await Scene.make(gapSeconds: 60, size: (640, 360), workers: 1)
+        let jobID = try await scene.startFill()
+        _ = try await scene.waitForJob(jobID) { job in
+            (job["steps"] as? [[String: Any]])?.contains { $0["name"] as? String == "generate" && $0["status"] as? String == "running" } == true
+        }
+        let cancelled = try await HTTP.call(.POST, "\(scene.base)/api/jobs/\(jobID)/cancel", [:], token: scene.token)
+        #expect(cancelled.status == .ok)
+        let finished = try await scene.waitForJob(jobID, timeout: .seconds(30)) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String ?? "") }
+        #expect(finished["status"] as? String == "cancelled", "\(finished)")
+        let timeline = try await scene.timeline()
+        #expect((timeline["assets"] as? [[String: Any]])?.contains { $0["id"] as? String == jobID } == false)
+        let clips = ((timeline["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]) ?? []
+        #expect(clips.map { $0["id"] as? String } == ["red-clip", "blue-clip"])
+        try await scene.stop()
+    }
+}
+
+/// Plain HTTP for the end-to-end tests.
+enum HTTP {
+    struct Reply: @unchecked Sendable {  // an immutable JSON tree
+        let status: HTTPResponseStatus
+        let json: [String: Any]
+        var data: [String: Any] { json["data"] as? [String: Any] ?? [:] }
+    }
+
+    static func call(_ method: HTTPMethod, _ url: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 24)
+        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
+        return Reply(status: response.status, json: json)
+    }
+
+    static func upload(_ url: String, file: String, token: String) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: "Content-Type", value: "video/mp4")
+        request.body = .bytes(ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: file))))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 24)
+        return Reply(status: response.status, json: (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:])
+    }
+
+    static func download(_ url: String, to path: String, token: String) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 28)
+        try Data(bytes.readableBytesView).write(to: URL(fileURLWithPath: path))
+    }
+}
+
+/// A JSON client on `…/live` that records every event it receives.
+final class LiveClient: Sendable {
+    /// Every text frame received, as sent.
+    private let events = Mutex<[String]>([])
+    private let task: Task<Void, Never>
+
+    private init(task: Task<Void, Never>) { self.task = task }
+
+    static func connect(port: Int, project: String, token: String) async throws -> LiveClient {
+        let ready = AsyncStream<Void>.makeStream()
+        let box = Mutex<LiveClient?>(nil)
+        let task = Task {
+            _ = try? await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/api/projects/\(project)/live?token=\(token)", logger: Logger(label: "live-client")
+            ) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"type":"join-project"}"#))
+                ready.continuation.yield()
+                for try await message in inbound.messages(maxSize: 1 << 24) {
+                    guard case .text(let text) = message else { continue }
+                    box.withLock { $0 }?.record(text)
+                }
+            }
+        }
+        let client = LiveClient(task: task)
+        box.withLock { $0 = client }
+        for await _ in ready.stream { break }
+        return client
+    }
+
+    private func record(_ text: String) {
+        events.withLock { $0.append(text) }
+    }
+
+    /// The statuses of `job` seen in `job-progress` events, once one of them is `final` (30 s at most).
+    func jobStatuses(_ job: String, until final: String) async throws -> [String] {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let statuses: [String] = events.withLock { $0 }
+                .compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+                .filter { $0["type"] as? String == "job-progress" }
+                    .compactMap { $0["job"] as? [String: Any] }
+                    .filter { $0["id"] as? String == job }
+                    .compactMap { $0["status"] as? String }
+            if statuses.contains(final) { return statuses }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ServerProcess.Failure("no job-progress with status \(final) for \(job)")
+    }
+
+    func close() { task.cancel() }
+}
