@@ -4,7 +4,7 @@
 SWIFT ?= swift
 SERVE_ARGS ?=
 
-.PHONY: run test build deps-run deps-test bench-crdt bench-crdt-yrs bench-collab fuzz-crdt clean-data
+.PHONY: run test build deps-run deps-test bench-crdt bench-crdt-yrs bench-collab bench-render bench-jobs fuzz-crdt clean-data
 
 run: deps-run
 	$(SWIFT) build -c release --product editbay
@@ -36,6 +36,18 @@ bench-crdt-yrs:
 bench-collab: deps-run deps-test
 	$(SWIFT) build -c release --product editbay
 	python3 Benchmarks/collab/bench_collab.py --binary .build/release/editbay $(BENCH_ARGS)
+
+# Render benchmark: a 60 s 1080p30 timeline (12 clips, 2 video tracks, 2 crossfades, 2 audio tracks) with the
+# final and preview presets, against the ffmpeg command-line tool on the same graph (installed here, for the
+# benchmark only; EditBay itself never runs it). docs/render.md.
+bench-render: deps-run
+	command -v ffmpeg >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; $$sudo apt-get install -y -q --no-install-recommends ffmpeg; }
+	$(SWIFT) run -c release RenderBenchmark $(BENCH_ARGS)
+
+# Job queue benchmark: no-op jobs with 1 and 4 workers on a throwaway PostgreSQL. docs/jobs.md.
+bench-jobs: deps-run
+	$(SWIFT) build -c release --product JobsBenchmark
+	scripts/with-test-postgres.sh ./.build/release/JobsBenchmark $(BENCH_ARGS)
 
 # libFuzzer + AddressSanitizer over the CRDT decoders for ten minutes (docs/fuzzing.md).
 fuzz-crdt:
