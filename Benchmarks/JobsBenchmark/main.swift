@@ -18,6 +18,7 @@ struct Options {
     var samples = 300
     var workers = [1, 4]
     var databaseURL: String?
+    var calibrate = false
 
     init(arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -27,6 +28,7 @@ struct Options {
             case "--samples": samples = iterator.next().flatMap(Int.init) ?? samples
             case "--workers": workers = (iterator.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--database-url": databaseURL = iterator.next()
+            case "--calibrate": calibrate = true
             default:
                 print("usage: JobsBenchmark [--jobs N] [--samples M] [--workers 1,4] [--database-url URL]")
                 exit(2)
@@ -112,6 +114,27 @@ func run(options: Options, server: DatabaseConfiguration, workers: Int, logger: 
             onEvent: { event in if case .finished = event { clock.finished() } }
         )
         let pool = JobWorkerPool(database: database, handlers: [NoOp(clock: clock)], configuration: poolConfiguration, logger: logger)
+        if options.calibrate {
+            var t = ContinuousClock.now
+            for _ in 0..<2000 { try await client.query("SELECT 1", logger: logger) }
+            print("SELECT 1: \((ContinuousClock.now - t) / 2000)")
+            t = ContinuousClock.now
+            for i in 0..<2000 {
+                _ = try await queue.enqueue(JobRequest(kind: "calibrate", params: .object(["i": .integer(Int64(i))]), projectID: nil, createdBy: nil))
+            }
+            print("enqueue: \((ContinuousClock.now - t) / 2000)")
+            t = ContinuousClock.now
+            for i in 0..<2000 {
+                _ = try await database.jobs.enqueue(NewJobRecord(kind: "calibrate", params: "{}", projectID: nil, createdBy: nil, maxAttempts: 3))
+                _ = i
+            }
+            print("repository enqueue: \((ContinuousClock.now - t) / 2000)")
+            t = ContinuousClock.now
+            for _ in 0..<2000 {
+                _ = try await database.jobs.claim(kinds: ["calibrate"], workerID: "w")
+            }
+            print("claim: \((ContinuousClock.now - t) / 2000)")
+        }
         return try await withThrowingTaskGroup(of: [String: Double].self) { group in
             group.addTask { try await pool.run(); return [:] }
             defer { group.cancelAll() }

@@ -65,11 +65,11 @@ public struct JobSnapshot: Sendable, Encodable, Equatable {
         id = record.id
         projectID = record.projectID
         kind = record.kind
-        params = JSONText.decode(JSONValue.self, record.params) ?? .object([:])
+        params = record.params == "{}" ? .object([:]) : JSONText.decode(JSONValue.self, record.params) ?? .object([:])
         status = JobStatus(rawValue: record.status.rawValue) ?? .failed
         progress = record.progress
-        steps = JSONText.decode([JobStep].self, record.steps) ?? []
-        result = record.result.flatMap { JSONText.decode(JSONValue.self, $0) }
+        steps = record.steps == "[]" ? [] : JSONText.decode([JobStep].self, record.steps) ?? []
+        result = record.result.flatMap { $0 == "null" ? .null : JSONText.decode(JSONValue.self, $0) }
         error = record.error.flatMap { JSONText.decode(JobErrorInfo.self, $0) }
         attempts = record.attempts
         maxAttempts = record.maxAttempts

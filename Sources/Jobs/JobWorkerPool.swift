@@ -45,6 +45,7 @@ public struct JobWorkerPool: Service {
         guard slots > 0, !handlers.isEmpty else { return try await gracefulShutdown() }
         let limits = handlers.mapValues { min(max($0.maxConcurrency ?? slots, 1), slots) }
         let state = PoolState(slots: slots, limits: limits)
+        let batchers = Batchers(pool: self, state: state)
         let listener = NotificationListener(
             database: database, channels: [JobRepository.Channel.enqueued, JobRepository.Channel.cancel], logger: logger
         )
@@ -66,7 +67,7 @@ public struct JobWorkerPool: Service {
                 }
                 for slot in 0..<slots {
                     group.addTask {
-                        await self.slotLoop(slot, state: state)
+                        await self.slotLoop(slot, state: state, batchers: batchers)
                         return true
                     }
                 }
@@ -83,14 +84,14 @@ public struct JobWorkerPool: Service {
 
     // MARK: Slots
 
-    private func slotLoop(_ slot: Int, state: PoolState) async {
+    private func slotLoop(_ slot: Int, state: PoolState, batchers: Batchers) async {
         var failures = 0
         while !state.isShuttingDown && !Task.isCancelled {
             do {
-                if let (record, takeover) = try await claim(state: state) {
+                if let (record, takeover) = try await batchers.claim.submit(()) {
                     failures = 0
                     configuration.onEvent?(.claimed(job: record.id, attempt: record.attempts, takeover: takeover))
-                    await run(record, state: state)
+                    await run(record, state: state, batchers: batchers)
                     continue
                 }
                 failures = 0
@@ -107,30 +108,50 @@ public struct JobWorkerPool: Service {
         }
     }
 
-    /// Claims a queued job, or a running one whose heartbeat lapsed (looked for when the queue is empty, and
-    /// at least every heartbeat interval while it is not).
-    private func claim(state: PoolState) async throws -> (JobRecord, takeover: Bool)? {
-        let kinds = state.reserveKinds()
-        guard !kinds.isEmpty else { return nil }
-        var claimed: JobRecord?
-        var takeover = false
-        defer { state.settle(kinds, claimed: claimed?.kind) }
+    /// The group commits of a pool: claims (one statement for all slots asking at once) and successes.
+    struct Batchers: Sendable {
+        let claim: Batcher<Void, (JobRecord, takeover: Bool)?>
+        let complete: Batcher<(JobLease, String), JobRecord?>
+
+        init(pool: JobWorkerPool, state: PoolState) {
+            claim = Batcher(maxBatch: pool.configuration.concurrency) { requests in
+                let claimed: [(JobRecord, takeover: Bool)?] = try await pool.claim(count: requests.count, state: state)
+                return claimed + Array(repeating: nil, count: requests.count - claimed.count)
+            }
+            let jobs = pool.database.jobs
+            complete = Batcher(maxBatch: 64) { inputs in
+                let records = try await jobs.complete(inputs.map(\.0), results: inputs.map(\.1))
+                let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                return inputs.map { byID[$0.0.jobID] }
+            }
+        }
+    }
+
+    /// Claims up to `count` jobs within the per-kind limits: queued ones, and a running one whose heartbeat
+    /// lapsed (looked for when the queue has too few, and at least every heartbeat interval while it has more).
+    private func claim(count: Int, state: PoolState) async throws -> [(JobRecord, takeover: Bool)] {
+        var claimed: [(JobRecord, takeover: Bool)] = []
         let jobs = database.jobs
         let lapsedAfter = configuration.lease.seconds
         var checkedLapsed = false
-        if state.lapsedCheckDue(every: configuration.heartbeatInterval) {
+        func claimLapsed() async throws {
             checkedLapsed = true
-            claimed = try await jobs.claim(kinds: kinds, workerID: configuration.workerID, lapsedAfter: lapsedAfter)
-            takeover = claimed != nil
+            let kinds = state.availableKinds()
+            if let record = try await jobs.claimLapsed(kinds: kinds, workerID: configuration.workerID, lapsedAfter: lapsedAfter) {
+                state.started(kind: record.kind)
+                claimed.append((record, true))
+            }
         }
-        if claimed == nil {
-            claimed = try await jobs.claim(kinds: kinds, workerID: configuration.workerID)
+        if state.lapsedCheckDue(every: configuration.heartbeatInterval) { try await claimLapsed() }
+        if claimed.count < count {
+            let records = try await jobs.claim(capacities: state.capacities(), workerID: configuration.workerID, limit: count - claimed.count)
+            for record in records {
+                state.started(kind: record.kind)
+                claimed.append((record, false))
+            }
         }
-        if claimed == nil && !checkedLapsed {
-            claimed = try await jobs.claim(kinds: kinds, workerID: configuration.workerID, lapsedAfter: lapsedAfter)
-            takeover = claimed != nil
-        }
-        return claimed.map { ($0, takeover) }
+        if claimed.count < count && !checkedLapsed { try await claimLapsed() }
+        return claimed
     }
 
     /// How long an idle slot sleeps: until the next delayed job or lapsing heartbeat of a kind it may run now
@@ -150,7 +171,7 @@ public struct JobWorkerPool: Service {
         case stopped(StopReason)
     }
 
-    private func run(_ record: JobRecord, state: PoolState) async {
+    private func run(_ record: JobRecord, state: PoolState, batchers: Batchers) async {
         let job = JobSnapshot(record: record)
         let lease = JobLease(jobID: job.id, workerID: configuration.workerID, attempt: job.attempts)
         defer {
@@ -195,7 +216,7 @@ public struct JobWorkerPool: Service {
         guard var outcome, !Task.isCancelled else { return }
         // The handler saw the stop (checkCancellation) before the supervisor reported it.
         if case .threw = outcome, let reason = stop.value { outcome = .stopped(reason) }
-        await finish(job, lease, outcome)
+        await finish(job, lease, outcome, batchers: batchers)
     }
 
     /// Heartbeats until the job must stop; nil when the handler finished first (this task is cancelled).
@@ -218,13 +239,18 @@ public struct JobWorkerPool: Service {
     }
 
     /// Records how the run ended.
-    private func finish(_ job: JobSnapshot, _ lease: JobLease, _ outcome: Outcome, retry: Bool = true) async {
+    private func finish(_ job: JobSnapshot, _ lease: JobLease, _ outcome: Outcome, retry: Bool = true, batchers: Batchers? = nil) async {
         let jobs = database.jobs
         do {
             let record: JobRecord?
             switch outcome {
             case .returned(let value):
-                record = try await jobs.complete(lease, result: try JSONText.encode(value))
+                let result = try JSONText.encode(value)
+                if let batchers {
+                    record = try await batchers.complete.submit((lease, result))
+                } else {
+                    record = try await jobs.complete(lease, result: result)
+                }
             case .threw(let error):
                 let delay = retry && error.retryable ? configuration.retryDelay(afterAttempt: lease.attempt).seconds : nil
                 record = try await jobs.fail(lease, error: try JSONText.encode(error.info), retryDelay: delay)

@@ -12,7 +12,6 @@ final class PoolState: Sendable {
         var shuttingDown = false
         var stops: [UUID: OneShot<StopReason>] = [:]
         var running: [String: Int] = [:]
-        var reserved: [String: Int] = [:]
         var lastLapsedCheck: ContinuousClock.Instant?
     }
 
@@ -53,31 +52,18 @@ final class PoolState: Sendable {
         stop?.send(.cancelRequested)
     }
 
-    /// The kinds a slot may claim now, reserved until ``settle(_:claimed:)`` (so two slots never exceed a limit).
-    func reserveKinds() -> [String] {
-        state.withLock { state in
-            var kinds: [String] = []
-            for (kind, limit) in limits where state.running[kind, default: 0] + state.reserved[kind, default: 0] < limit {
-                kinds.append(kind)
-                state.reserved[kind, default: 0] += 1
-            }
-            return kinds
-        }
+    /// How many more jobs of each kind may start now. (Claims of a pool run one at a time, through its
+    /// claim batcher, so this cannot race with another claim of the pool.)
+    func capacities() -> [String: Int] {
+        state.withLock { state in limits.mapValues { $0 }.reduce(into: [:]) { $0[$1.key] = $1.value - state.running[$1.key, default: 0] } }
     }
 
-    /// The kinds a slot could claim now (without reserving them).
-    func availableKinds() -> [String] {
-        state.withLock { state in
-            limits.compactMap { kind, limit in state.running[kind, default: 0] + state.reserved[kind, default: 0] < limit ? kind : nil }
-        }
-    }
+    /// The kinds a slot could claim now.
+    func availableKinds() -> [String] { capacities().filter { $0.value > 0 }.map(\.key) }
 
-    /// Ends a reservation; `claimed` is the kind of the job claimed, if any.
-    func settle(_ kinds: [String], claimed: String?) {
-        state.withLock { state in
-            for kind in kinds { state.reserved[kind, default: 1] -= 1 }
-            if let claimed { state.running[claimed, default: 0] += 1 }
-        }
+    /// Counts a claimed job of `kind` as running.
+    func started(kind: String) {
+        state.withLock { $0.running[kind, default: 0] += 1 }
     }
 
     /// A job of `kind` ended; returns whether its kind is limited below the slot count (a slot may be

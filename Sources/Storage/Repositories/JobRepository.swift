@@ -128,36 +128,60 @@ public struct JobRepository: Sendable {
 
     /// Claims the oldest runnable job of one of `kinds` for `workerID`: a queued job whose time has come or,
     /// with `lapsedAfter`, a running job whose heartbeat is older than that many seconds (a takeover).
-    /// Sets it running, counts the attempt and starts the heartbeat. `FOR UPDATE SKIP LOCKED`: concurrent
-    /// claimers never get the same job.
     public func claim(kinds: [String], workerID: String, lapsedAfter: Double? = nil) async throws -> JobRecord? {
-        var query: PostgresQuery
-        if let lapsedAfter {
-            query = """
-                WITH next AS (
-                    SELECT id FROM jobs WHERE kind = ANY(\(kinds)::text[]) AND status = 'running'
-                      AND heartbeat_at < now() - make_interval(secs => \(lapsedAfter)::float8)
-                    ORDER BY heartbeat_at LIMIT 1 FOR UPDATE SKIP LOCKED
-                ), worker AS (SELECT \(workerID)::text AS id)
-                """
-        } else {
-            query = """
-                WITH next AS (
-                    SELECT id FROM jobs WHERE kind = ANY(\(kinds)::text[]) AND status = 'queued' AND run_after <= now()
-                    ORDER BY run_after, created_at LIMIT 1 FOR UPDATE SKIP LOCKED
-                ), worker AS (SELECT \(workerID)::text AS id)
-                """
-        }
-        query.sql += """
-            , j AS (
-                UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = (SELECT id FROM worker),
+        if let lapsedAfter { return try await claimLapsed(kinds: kinds, workerID: workerID, lapsedAfter: lapsedAfter) }
+        return try await claim(capacities: Dictionary(kinds.map { ($0, 1) }, uniquingKeysWith: { a, _ in a }), workerID: workerID, limit: 1).first
+    }
+
+    /// Claims up to `limit` queued jobs whose time has come, oldest first, at most `capacities[kind]` of each
+    /// kind, for `workerID`: sets them running, counts the attempt and starts the heartbeat.
+    /// `FOR UPDATE SKIP LOCKED`: concurrent claimers never get the same job.
+    public func claim(capacities: [String: Int], workerID: String, limit: Int) async throws -> [JobRecord] {
+        let open = capacities.filter { $0.value > 0 }
+        guard !open.isEmpty, limit > 0 else { return [] }
+        let kinds = Array(open.keys)
+        let caps = kinds.map { open[$0] ?? 0 }
+        let rows = try await database.client.query(
+            """
+            WITH locked AS (
+                SELECT * FROM editbay_due_jobs(\(kinds)::text[], \(limit)::int4)
+            ), next AS (
+                SELECT l.id FROM (
+                    SELECT id, kind, row_number() OVER (PARTITION BY kind ORDER BY run_after, created_at) AS rank FROM locked
+                ) l JOIN unnest(\(kinds)::text[], \(caps)::int8[]) AS c(kind, cap) ON c.kind = l.kind
+                WHERE l.rank <= c.cap
+            ), j AS (
+                UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = \(workerID),
                     heartbeat_at = now(), started_at = coalesce(started_at, now()), updated_at = now()
                 FROM next WHERE jobs.id = next.id
                 RETURNING jobs.*
             )
-            \(Self.changed(event: lapsedAfter == nil ? "running" : "takeover"))
+            \(unescaped: Self.changed(event: "running"))
+            """,
+            logger: database.logger
+        )
+        return try await Self.records(rows)
+    }
+
+    /// Claims the running job of one of `kinds` whose heartbeat is oldest, if older than `lapsedAfter` seconds
+    /// (its worker died): a takeover, counted as an attempt.
+    public func claimLapsed(kinds: [String], workerID: String, lapsedAfter: Double) async throws -> JobRecord? {
+        guard !kinds.isEmpty else { return nil }
+        let rows = try await database.client.query(
             """
-        let rows = try await database.client.query(query, logger: database.logger)
+            WITH next AS (
+                SELECT id FROM jobs WHERE kind = ANY(\(kinds)::text[]) AND status = 'running'
+                  AND heartbeat_at < now() - make_interval(secs => \(lapsedAfter)::float8)
+                ORDER BY heartbeat_at LIMIT 1 FOR UPDATE SKIP LOCKED
+            ), j AS (
+                UPDATE jobs SET attempts = attempts + 1, locked_by = \(workerID), heartbeat_at = now(), updated_at = now()
+                FROM next WHERE jobs.id = next.id
+                RETURNING jobs.*
+            )
+            \(unescaped: Self.changed(event: "takeover"))
+            """,
+            logger: database.logger
+        )
         return try await Self.records(rows).first
     }
 
@@ -216,6 +240,34 @@ public struct JobRepository: Sendable {
             lease, event: "succeeded", value: result,
             set: "status = 'succeeded', progress = 1, result = (SELECT value FROM arg)::jsonb, error = NULL, finished_at = now()"
         )
+    }
+
+    /// Marks several jobs succeeded in one statement (`results` JSON text, one per lease). Returns the jobs
+    /// whose lease still held.
+    public func complete(_ leases: [JobLease], results: [String]) async throws -> [JobRecord] {
+        precondition(leases.count == results.count)
+        guard !leases.isEmpty else { return [] }
+        let ids = leases.map(\.jobID)
+        let workers = leases.map(\.workerID)
+        let attempts = leases.map(\.attempt)
+        let rows = try await database.client.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(\(ids)::uuid[], \(workers)::text[], \(attempts)::int8[], \(results)::text[])
+                    AS i(id, worker, attempt, result)
+            ), j AS (
+                UPDATE jobs SET status = 'succeeded', progress = 1, result = input.result::jsonb, error = NULL,
+                    finished_at = now(), updated_at = now()
+                FROM input
+                WHERE jobs.id = input.id AND jobs.locked_by = input.worker AND jobs.attempts = input.attempt
+                  AND jobs.status = 'running'
+                RETURNING jobs.*
+            )
+            \(unescaped: Self.changed(event: "succeeded"))
+            """,
+            logger: database.logger
+        )
+        return try await Self.records(rows)
     }
 
     /// Records a failure (`error` is JSON text). With `retryDelay` and attempts left, the job goes back to
