@@ -31,10 +31,11 @@ struct JobEndToEndTests {
         let dataDir: String
         var base: String { "http://127.0.0.1:\(port)" }
 
-        static func make(gapSeconds: Int, size: (Int, Int) = (320, 180), workers: Int = 2) async throws -> Scene {
+        static func make(gapSeconds: Int, size: (Int, Int) = (320, 180), workers: Int = 2, extra: [String: String] = [:]) async throws -> Scene {
             let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("editbay-jobs-\(UUID().uuidString)").path
             var environment = JobEndToEndTests.environment
             environment["EDITBAY_JOB_WORKERS"] = String(workers)
+            environment.merge(extra) { _, new in new }
             let server = try ServerProcess(arguments: ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], environment: environment)
             let port = try await server.waitForPort()
             let base = "http://127.0.0.1:\(port)"
@@ -72,10 +73,9 @@ struct JobEndToEndTests {
             return Scene(server: server, port: port, token: token, project: project, dataDir: dataDir)
         }
 
-        func startFill() async throws -> String {
-            let created = try await HTTP.call(
-                .POST, "\(base)/api/projects/\(project)/jobs", ["kind": "fill.gap", "params": ["track": "v1", "timeSeconds": 1.5]], token: token
-            )
+        func startFill(_ extra: [String: Any] = [:]) async throws -> String {
+            let params: [String: Any] = ["track": "v1", "timeSeconds": 1.5].merging(extra) { _, new in new }
+            let created = try await HTTP.call(.POST, "\(base)/api/projects/\(project)/jobs", ["kind": "fill.gap", "params": params], token: token)
             #expect(created.status == .created, "\(created.json)")
             return try #require(created.data["id"] as? String)
         }

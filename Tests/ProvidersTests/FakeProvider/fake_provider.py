@@ -26,7 +26,8 @@ Control endpoints (no auth): GET /_control/log (every request seen), GET /_contr
 (state, poll count, cancelled), POST /_control/sink (records a webhook delivery as received),
 GET /_control/deliveries.
 
-Usage: fake_provider.py --token TOKEN --webhook-secret whsec_... ; prints {"port": N} on stdout once listening.
+Usage: fake_provider.py --token TOKEN --webhook-secret whsec_... [--video-file REAL.mp4]; prints {"port": N} on
+stdout once listening.
 """
 
 import argparse
@@ -84,6 +85,9 @@ def wav_bytes(samples=800, rate=8000):
 
 
 def media_bytes(name):
+    if name.endswith(".mp4") and ARGS is not None and ARGS.video_file:
+        with open(ARGS.video_file, "rb") as f:
+            return f.read()
     if name.endswith(".png"):
         return png_bytes()
     if name.endswith(".wav"):
@@ -368,6 +372,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--token", required=True)
     parser.add_argument("--webhook-secret", required=True)
+    parser.add_argument("--video-file", help="serve this real video for .mp4 outputs (job-level tests that probe them)")
     ARGS = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
