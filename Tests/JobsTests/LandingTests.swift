@@ -53,6 +53,54 @@ struct LandingTests {
         }
     }
 
+    @Test("a worker whose job was taken over stops its handler and writes nothing more")
+    func zombieWorkerLosesItsLease() async throws {
+        try await withJobsDatabase { database in
+            let queue = JobQueue(database: database)
+            let tally = Tally()
+            let handler = TestHandler("gen") { context in
+                tally.set("started")
+                do { try await Task.sleep(for: .seconds(3600)) } catch { tally.set("stopped") }
+                return .string("zombie result")
+            }
+            let job = try await queue.enqueue(JobRequest(kind: "gen", projectID: nil, createdBy: nil))
+            let events = EventLog()
+            try await withServices([makePool(database, [handler], testConfiguration(concurrency: 1, lease: .seconds(300), events: events))]) {
+                try await eventually("the job to start") { tally.has("started") }
+                // Another worker takes the job over (as if this one's heartbeat had lapsed).
+                let taken = try #require(try await database.jobs.claimLapsed(kinds: ["gen"], workerID: "other", lapsedAfter: 0))
+                #expect(taken.attempts == 2)
+                try await eventually("the zombie to notice") { events.all.contains(.lostLease(job: job.id)) }
+            }
+            #expect(tally.has("stopped"))
+            let current = try #require(try await queue.get(job.id))
+            #expect(current.status == .running)
+            #expect(current.result == nil)
+            #expect(current.attempts == 2)
+        }
+    }
+
+    @Test("a landing claim that lapsed is handed over as resumed; a finished landing is never claimed again")
+    func resumedLandingClaim() async throws {
+        try await withJobsDatabase { database in
+            let queue = JobQueue(database: database)
+            let job = try await queue.enqueue(JobRequest(kind: "gen", projectID: nil, createdBy: nil))
+            _ = try #require(try await database.jobs.claim(kinds: ["gen"], workerID: "w"))
+            let inserted = try await database.jobs.insertLanding(jobID: job.id, projectID: nil, payload: #"{"operations":[]}"#)
+            #expect(inserted.status == .pending)
+            let again = try await database.jobs.insertLanding(jobID: job.id, projectID: nil, payload: #"{"operations":[1]}"#)
+            #expect(again.payload == inserted.payload)  // the first one wins
+            let first = try #require(try await database.jobs.claimLanding(jobID: job.id, claimer: "a", lapsedAfter: 300))
+            #expect(first.claims == 1)
+            #expect(try await database.jobs.claimLanding(jobID: job.id, claimer: "b", lapsedAfter: 300) == nil)  // held
+            let second = try #require(try await database.jobs.claimLanding(jobID: job.id, claimer: "b", lapsedAfter: 0))
+            #expect(second.claims == 2)  // the claimer died: resumed
+            try await database.jobs.finishLanding(jobID: job.id, status: .applied, outcome: #"{"status":"applied","usedFallback":false}"#)
+            #expect(try await database.jobs.claimLanding(jobID: job.id, claimer: "c", lapsedAfter: 0) == nil)
+            #expect(try await database.jobs.landing(jobID: job.id)?.status == .applied)
+        }
+    }
+
     @Test("a taken-over job with no attempts left fails with WORKER_LOST")
     func workerLost() async throws {
         try await withJobsDatabase { database in

@@ -92,9 +92,11 @@ struct WorkerPoolTests {
             }
             let job = try await queue.enqueue(JobRequest(kind: "slow", projectID: nil, createdBy: nil))
             // Heartbeats far apart: only the cancel notification can stop the job before the wait below ends.
-            let configuration = testConfiguration(heartbeat: .seconds(60), lease: .seconds(300))
+            let events = EventLog()
+            let configuration = testConfiguration(heartbeat: .seconds(60), lease: .seconds(300), events: events)
             try await withServices([makePool(database, [handler], configuration)]) {
-                try await eventually("the job to start") { tally.has("started") }
+                // (A cancel notified before the pool listens is seen at the next heartbeat instead.)
+                try await eventually("the job to start and the pool to listen") { tally.has("started") && events.all.contains(.listening) }
                 let requested = try #require(try await queue.cancel(job.id))
                 #expect(requested.status == .running)
                 #expect(requested.cancelRequested)
