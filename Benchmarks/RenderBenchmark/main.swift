@@ -68,9 +68,10 @@ try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories
 defer { if options.keep == nil { try? FileManager.default.removeItem(atPath: dir) } }
 func file(_ name: String) -> String { dir + "/" + name }
 
-// 1. Media (not timed in the figures): four 20 s 1080p30 sources with sound, a music bed and a voice tone.
+// 1. Media (not timed in the figures): four 20 s 1080p30 H.264 sources with sound, a music bed and a voice tone.
 let hd = MediaGenerator.Format(width: 1920, height: 1080, rate: .fps30)
-let fast = EncoderSettings(x264Preset: "ultrafast", crf: 18)
+// Keyframe every second, like camera and phone footage (seeking to an in point decodes at most 1 s of pre-roll).
+let fast = EncoderSettings(x264Preset: "ultrafast", crf: 18, keyframeInterval: 30)
 let generation = try await measure {
     let looks = ["", ",hue=h=120", ",negate", ",hue=h=240"]
     for (i, look) in looks.enumerated() {

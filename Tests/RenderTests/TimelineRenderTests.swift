@@ -189,6 +189,49 @@ import Timeline
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["still.png"])
     }
 
+    @Test func hiddenAndMutedTracksAreSkippedAndSourcesConformed() async throws {
+        let dir = try TempDir()
+        // 4:3 at 25 fps into a 16:9 project at 30 fps: letterboxed, resampled in time.
+        try await MediaGenerator.solidColor("red", to: dir.file("red43.mp4"), duration: s(2), format: MediaGenerator.Format(width: 120, height: 90, rate: .fps25))
+        try await MediaGenerator.solidColor("blue", to: dir.file("blue.mp4"), duration: s(2), format: Small.format)
+        try await MediaGenerator.tone(to: dir.file("tone.wav"), amplitude: 0.5, duration: s(2))
+        let b = ProjectBuilder()
+        try b.track("v1", .video)
+        try b.track("v2", .video, after: "v1")
+        try b.track("a1", .audio, after: "v2")
+        try b.asset("red", .video, file: dir.file("red43.mp4"), duration: s(2))
+        try b.asset("blue", .video, file: dir.file("blue.mp4"), duration: s(2))
+        try b.asset("tone", .audio, file: dir.file("tone.wav"), duration: s(2))
+        try b.clip("r", track: "v1", asset: "red", start: .zero, duration: s(1.5))
+        try b.clip("b", track: "v2", asset: "blue", start: .zero, duration: s(1.5))
+        try b.clip("t", track: "a1", asset: "tone", start: .zero, duration: s(1.5))
+        try b.project.apply(.updateTrack(UpdateTrack(track: "v2", hidden: true)))
+        try b.project.apply(.updateTrack(UpdateTrack(track: "a1", muted: true)))
+        let out = dir.file("skipped.mp4")
+        try await b.renderer.render(try b.view(), to: out)
+        #expect(try await MediaInspector.videoFrames(path: out).count == 45)
+        #expect(try await color(out, at: frame(20)).distance(to: Small.red) < 30)
+        // The 4:3 picture is pillarboxed: black at the left edge.
+        let edge = try await MediaInspector.averageColor(path: out, at: frame(20), region: MediaInspector.Region(x: 0, y: 0.25, width: 0.1, height: 0.5))
+        #expect(edge.distance(to: Small.black) < 30, "\(edge)")
+        #expect(try await MediaInspector.audioLevel(path: out, from: 0, duration: 1.5).peak < 0.001)
+    }
+
+    @Test func previewPresetIsSmall() async throws {
+        let dir = try TempDir()
+        try await MediaGenerator.testPattern(to: dir.file("p.mp4"), duration: s(1), format: MediaGenerator.Format(width: 1280, height: 720, rate: .fps30))
+        let b = ProjectBuilder(width: 1280, height: 720)
+        try b.track("v1", .video)
+        try b.asset("p", .video, file: dir.file("p.mp4"), duration: s(1))
+        try b.clip("c", track: "v1", asset: "p", start: .zero, duration: s(1))
+        let out = dir.file("preview.mp4")
+        let summary = try await b.renderer.render(try b.view(), to: out, preset: .preview)
+        #expect(summary.width == 640 && summary.height == 360)
+        let info = try await MediaProbe.probe(path: out)
+        #expect(info.video?.width == 640 && info.video?.height == 360 && info.video?.frameRate == .fps30)
+        #expect(try await MediaInspector.videoFrames(path: out).count == 30)
+    }
+
     @Test func transitionHandlesAreLaidOut() {
         let f = { (n: Int64) in Flicks(n * FrameRate.fps30.flicksPerFrame!) }
         let a = ClipRecord(id: "a", track: "t", asset: "x", start: .zero, duration: f(60))
