@@ -1,5 +1,6 @@
 import Foundation
 import Jobs
+import Render
 import Timeline
 
 extension JobKindEnvironment {
@@ -18,7 +19,11 @@ extension JobKindEnvironment {
             case is GenerateVoiceJob: _ = try JSONDecoder().decode(GenerateVoiceJob.Params.self, from: data)
             case is GenerateVideoJob: _ = try GenerateVideoJob.duration(try JSONDecoder().decode(GenerateVideoJob.Params.self, from: data))
             case is GenerateScriptJob: _ = try JSONDecoder().decode(GenerateScriptJob.Params.self, from: data)
-            case is RenderJob: _ = try JSONDecoder().decode(RenderJob.Params.self, from: data)
+            case is RenderJob:
+                let render = try JSONDecoder().decode(RenderJob.Params.self, from: data)
+                if let preset = render.preset, RenderPreset.named(preset) == nil {
+                    throw JobError(.invalidParams, "preset must be one of \(RenderPreset.all.map(\.name).joined(separator: ", "))")
+                }
             default: break
             }
         } catch let error as JobError {
