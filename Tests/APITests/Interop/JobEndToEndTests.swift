@@ -156,6 +156,50 @@ struct JobEndToEndTests {
         try await scene.stop()
     }
 
+    @Test("render a pinned version to MP4; image, voice and script jobs add their assets (and the script's markers)")
+    func renderAndGenerate() async throws {
+        let scene = try await Scene.make(gapSeconds: 1)
+        func run(_ kind: String, _ params: [String: Any]) async throws -> [String: Any] {
+            let created = try await HTTP.call(.POST, "\(scene.base)/api/projects/\(scene.project)/jobs", ["kind": kind, "params": params], token: scene.token)
+            #expect(created.status == .created, "\(created.json)")
+            let id = try #require(created.data["id"] as? String)
+            let job = try await scene.waitForJob(id) { ["succeeded", "failed"].contains($0["status"] as? String ?? "") }
+            #expect(job["status"] as? String == "succeeded", "\(kind): \(job)")
+            return job
+        }
+        let render = try await run("render", ["preset": "final"])
+        let renderID = try #require(render["id"] as? String)
+        let version = try #require((render["params"] as? [String: Any])?["version"] as? String)
+        #expect((render["result"] as? [String: Any])?["version"] as? String == version)
+        // Red, the black gap, blue: three seconds to the frame.
+        let file = NSTemporaryDirectory() + "editbay-render-\(UUID().uuidString).mp4"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await HTTP.download("\(scene.base)/api/assets/\(renderID)/content", to: file, token: scene.token)
+        #expect(try await MediaInspector.videoFrames(path: file).count == 75)
+        let red = try await MediaInspector.averageColor(path: file, at: 0.5)
+        let black = try await MediaInspector.averageColor(path: file, at: 1.5)
+        let blue = try await MediaInspector.averageColor(path: file, at: 2.5)
+        #expect(red.red > 200 && red.blue < 60, "\(red)")
+        #expect(black.red < 30 && black.green < 30 && black.blue < 30, "\(black)")
+        #expect(blue.blue > 200 && blue.red < 60, "\(blue)")
+
+        let image = try await run("generate.image", ["prompt": "Chapter one", "size": "640x360"])
+        let voice = try await run("generate.voice", ["text": "Hello from EditBay"])
+        let script = try await run("generate.script", ["prompt": "Dawn over the city. A storm arrives. Calm returns."])
+        let timeline = try await scene.timeline()
+        let assets = timeline["assets"] as? [[String: Any]] ?? []
+        func asset(_ job: [String: Any]) -> [String: Any]? { assets.first { $0["id"] as? String == job["id"] as? String } }
+        #expect((asset(render)?["origin"] as? [String: Any])?["version"] as? String == version)
+        #expect(asset(image)?["kind"] as? String == "image")
+        #expect(asset(image)?["width"] as? Int == 640)
+        #expect(asset(voice)?["kind"] as? String == "audio")
+        #expect(((asset(voice)?["duration"] as? NSNumber)?.int64Value ?? 0) > Flicks.perSecond / 2)
+        #expect(asset(script)?["kind"] as? String == "text")
+        let markers = (timeline["markers"] as? [[String: Any]] ?? []).compactMap { $0["label"] as? String }
+        #expect(markers == ["Scene 1: Opening", "Scene 2: Dawn over the city", "Scene 3: A storm arrives", "Scene 4: Calm returns", "Scene 5: Closing"])
+        try await scene.stop()
+    }
+
     @Test("a worker killed with SIGKILL mid-job: another takes the job over and its clip lands once")
     func workerKilled() async throws {
         let scene = try await Scene.make(gapSeconds: 60, size: (640, 360), workers: 0)
