@@ -107,8 +107,9 @@ final class MediaWriter {
         stream.pointee.time_base = ctx.pointee.time_base
         stream.pointee.avg_frame_rate = rate
         if settings.displayRotation % 360 != 0, let matrix = av_stream_new_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, 36) {
-            // FFmpeg 5.1's mov muxer writes the matrix as given and its demuxer reads it transposed, so
-            // the angle is stored with the sign that reads back as `displayRotation` clockwise.
+            // In FFmpeg 5.1, a matrix made by av_display_rotation_set(+R) reads back from the MP4 as
+            // av_display_rotation_get = −R: ffprobe shows "rotation=-90" for R = 90, which `ffmpeg`
+            // and players turn 90° clockwise, as phones write portrait video.
             matrix.withMemoryRebound(to: Int32.self, capacity: 9) { av_display_rotation_set($0, Double(settings.displayRotation)) }
         }
         videoStream = stream
