@@ -59,3 +59,53 @@ import Timeline
         #expect(abs((info.durationSeconds ?? 0) - 4) < 0.03)
     }
 }
+
+@Suite struct SourceTimingTests {
+    @Test func inPointsCountFromTheContainerStart() async throws {
+        let dir = try TempDir()
+        let ts = dir.file("broadcast.ts")
+        // Red for 1 s, then blue for 1 s, in MPEG-TS with timestamps from 10 s (as a recorder's clock).
+        try await GraphEncoder.encode(
+            graph: "color=c=red:s=160x90:r=30:d=1[r];color=c=blue:s=160x90:r=30:d=1[b];[r][b]concat=n=2:v=1:a=0,format=yuv420p,setpts=PTS+10/TB[vout];"
+                + "sine=d=2,asetpts=PTS+10/TB[aout]",
+            to: ts
+        )
+        let info = try await MediaProbe.probe(path: ts)
+        #expect(info.container == "mpegts")
+        #expect((info.startSeconds ?? 0) > 9.9)
+        let b = ProjectBuilder()
+        try b.track("v1", .video)
+        try b.asset("ts", .video, file: ts, duration: Small.seconds(2))
+        try b.clip("c", track: "v1", asset: "ts", start: .zero, duration: Small.seconds(0.5), inPoint: Small.seconds(1.25))
+        let out = dir.file("out.mp4")
+        try await b.renderer.render(try b.view(), to: out)
+        #expect(try await MediaInspector.videoFrames(path: out).count == 15)
+        #expect(try await MediaInspector.averageColor(path: out, at: 0.1).distance(to: Small.blue) < 30)
+    }
+}
+
+@Suite struct ShortSourceTests {
+    @Test func aClipPastItsMediaEndIsAnErrorNotAShortFile() async throws {
+        let dir = try TempDir()
+        try await MediaGenerator.solidColor("red", to: dir.file("short.mp4"), duration: Small.seconds(1), format: Small.format)
+        let b = ProjectBuilder()
+        try b.track("v1", .video)
+        // The asset record claims 10 s; the file has 1 s.
+        try b.asset("short", .video, file: dir.file("short.mp4"), duration: Small.seconds(10))
+        try b.clip("late", track: "v1", asset: "short", start: .zero, duration: Small.seconds(1), inPoint: Small.seconds(5))
+        let view = try b.view()
+        do {
+            try await b.renderer.render(view, to: dir.file("out.mp4"))
+            Issue.record("a render with no pictures for a clip succeeded")
+        } catch {
+            #expect(error.code == .graphFailed)
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.file("out.mp4")))
+        // Media that merely runs out holds its last frame: 2 s from a 1 s file.
+        try b.clip("long", track: "v1", asset: "short", start: Small.seconds(1), duration: Small.seconds(2))
+        try b.project.apply(.removeClip(RemoveClip(clip: "late")))
+        try await b.renderer.render(try b.view(), to: dir.file("held.mp4"))
+        #expect(try await MediaInspector.videoFrames(path: dir.file("held.mp4")).count == 90)
+        #expect(try await MediaInspector.averageColor(path: dir.file("held.mp4"), at: 2.9).distance(to: Small.red) < 30)
+    }
+}

@@ -15,6 +15,7 @@ final class MediaWriter {
     private var audioSinkTimeBase = AVRational(num: 1, den: 1)
     private var headerWritten = false
     private var nextAudioPTS: Int64 = 0
+    private var audioStarted = false
     let output: OutputFormat
 
     /// Video frames written.
@@ -154,7 +155,12 @@ final class MediaWriter {
     /// Encodes one audio frame from the sink.
     func write(audio frame: UnsafeMutablePointer<AVFrame>) throws(RenderError) {
         guard let enc = audioEncoder, let stream = audioStream else { return }
-        // Audio is continuous: number samples ourselves so rounding in the sink time base never leaves holes.
+        // Audio is continuous: number samples ourselves (from the first frame's time) so rounding in
+        // the sink time base never leaves holes.
+        if !audioStarted {
+            audioStarted = true
+            if frame.pointee.pts != FFmpegCall.noPTS { nextAudioPTS = av_rescale_q(frame.pointee.pts, audioSinkTimeBase, enc.pointee.time_base) }
+        }
         frame.pointee.pts = nextAudioPTS
         nextAudioPTS += Int64(frame.pointee.nb_samples)
         try encode(frame, enc, stream)

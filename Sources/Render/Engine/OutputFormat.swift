@@ -1,7 +1,9 @@
-/// The kind of file a graph is encoded into.
+/// The kind of file a graph is encoded into (the extensions: mp4/m4v/mov, ts, png, jpg/jpeg, m4a/aac, wav).
 public enum OutputFormat: String, Sendable, Hashable, Codable, CaseIterable {
     /// MP4: H.264 (libx264, yuv420p) + AAC 48 kHz stereo, `movflags=+faststart`. Needs `[vout]`; `[aout]` optional.
     case mp4
+    /// MPEG transport stream: H.264 + AAC like ``mp4`` (timestamps start near 1.4 s, as broadcast and HLS expect).
+    case mpegts
     /// One PNG image (RGB) from the first `[vout]` frame.
     case png
     /// One JPEG image from the first `[vout]` frame.
@@ -15,6 +17,7 @@ public enum OutputFormat: String, Sendable, Hashable, Codable, CaseIterable {
     public init?(pathExtension ext: String) {
         switch ext.lowercased() {
         case "mp4", "m4v", "mov": self = .mp4
+        case "ts": self = .mpegts
         case "png": self = .png
         case "jpg", "jpeg": self = .jpeg
         case "m4a", "aac": self = .m4a
@@ -26,14 +29,15 @@ public enum OutputFormat: String, Sendable, Hashable, Codable, CaseIterable {
     /// True for the single-image formats.
     public var isImage: Bool { self == .png || self == .jpeg }
     /// True if the format carries video.
-    public var hasVideo: Bool { self == .mp4 || isImage }
+    public var hasVideo: Bool { self == .mp4 || self == .mpegts || isImage }
     /// True if the format carries audio.
-    public var hasAudio: Bool { self == .mp4 || self == .m4a || self == .wav }
+    public var hasAudio: Bool { self == .mp4 || self == .mpegts || self == .m4a || self == .wav }
 
     /// libavformat's muxer name.
     var muxerName: String {
         switch self {
         case .mp4: "mp4"
+        case .mpegts: "mpegts"
         case .png, .jpeg: "image2"
         case .m4a: "ipod"
         case .wav: "wav"

@@ -41,6 +41,9 @@ public struct MediaInfo: Sendable, Hashable, Codable {
     public var kind: Kind
     /// libavformat's name for the container (e.g. `mov,mp4,m4a,3gp,3g2,mj2`, `wav`, `png_pipe`).
     public var container: String
+    /// The container's first timestamp in seconds (0 for most MP4s, about 1.4 for MPEG-TS); media
+    /// times such as a clip's in point count from here. Nil when unknown.
+    public var startSeconds: Double?
     /// The length in seconds (nil for still images or when unknown).
     public var durationSeconds: Double?
     /// The length in flicks, rounded to the nearest flick (nil for still images or when unknown).

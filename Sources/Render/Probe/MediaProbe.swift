@@ -48,9 +48,11 @@ public enum MediaProbe {
                 seconds = Double(main.pointee.duration) * av_q2d(main.pointee.time_base)
             }
         }
+        let start = ctx.pointee.start_time
         return MediaInfo(
             kind: isStill ? .image : (videoStream != nil ? .video : .audio),
             container: container,
+            startSeconds: start != FFmpegCall.noPTS ? Double(start) / Double(AV_TIME_BASE) : nil,
             durationSeconds: seconds,
             duration: seconds.flatMap { try? Flicks(seconds: $0) },
             video: videoStream.map(videoInfo),

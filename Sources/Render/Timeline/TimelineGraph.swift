@@ -220,10 +220,12 @@ private struct Builder {
             let start = max(0, wanted)
             let missing = wanted < 0 ? Int64((-wanted / frame).rounded()) : 0
             let mediaSeconds = Double(n - missing + 1) * frame
-            let seek = start > 0 ? ":sp=\(FilterSyntax.number(start))" : ""
+            // `sp` counts from the container's start; frame timestamps (and so `trim`) do not.
+            let seek = start > 0 && Self.seeksByIndex(src.info) ? ":sp=\(FilterSyntax.number(start))" : ""
+            let origin = src.info.startSeconds ?? 0
             chain = [
                 "movie=filename=\(FilterSyntax.escape(src.path))\(seek)",
-                "trim=start=\(FilterSyntax.number(start)):duration=\(FilterSyntax.number(mediaSeconds))",
+                "trim=start=\(FilterSyntax.number(start + origin)):duration=\(FilterSyntax.number(mediaSeconds))",
                 "setpts=PTS-STARTPTS",
             ]
             if clip.speed != 1 { chain.append("setpts=PTS/\(FilterSyntax.number(clip.speed))") }
@@ -240,6 +242,13 @@ private struct Builder {
         }
         chains.append(chain.joined(separator: ",") + "[\(out)]")
         return out
+    }
+
+    /// True for containers with an index, where `movie=…:sp=` lands on the keyframe before the
+    /// in point. Others (MPEG-TS, raw streams) seek by byte position and can land past the only
+    /// keyframe, so they are decoded from the start and `trim` alone finds the in point.
+    static func seeksByIndex(_ info: MediaInfo) -> Bool {
+        ["mov", "mp4", "matroska", "webm", "avi", "wav", "flac", "ogg", "mp3"].contains { info.container.contains($0) }
     }
 
     /// The xfade transition for a clip transition kind (`dissolve` and unknown kinds → `fade`).
@@ -310,10 +319,11 @@ private struct Builder {
         let start = max(0, wanted)
         let missing = wanted < 0 ? Int64((-wanted / sample).rounded()) : 0
         let mediaSeconds = Double(n - missing + 1024) * sample
-        let seek = start > 0 ? ":sp=\(FilterSyntax.number(start))" : ""
+        let seek = start > 0 && Self.seeksByIndex(src.info) ? ":sp=\(FilterSyntax.number(start))" : ""
+        let origin = src.info.startSeconds ?? 0
         var chain = [
             "amovie=filename=\(FilterSyntax.escape(src.path))\(seek)",
-            "atrim=start=\(FilterSyntax.number(start)):duration=\(FilterSyntax.number(mediaSeconds))",
+            "atrim=start=\(FilterSyntax.number(start + origin)):duration=\(FilterSyntax.number(mediaSeconds))",
             "asetpts=PTS-STARTPTS",
         ]
         chain += FilterSyntax.atempo(clip.speed)

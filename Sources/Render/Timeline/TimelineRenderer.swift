@@ -60,6 +60,13 @@ public struct TimelineRenderer: Sendable {
             cancellation: cancellation,
             progress: progress
         )
+        guard out.videoFrames == Int(graph.frames) else {
+            try? FileManager.default.removeItem(atPath: path)
+            throw RenderError(
+                .graphFailed,
+                "the render made \(out.videoFrames) of \(graph.frames) frames: a source gave no pictures for its clip (its in point may be past its end)"
+            )
+        }
         return Summary(path: path, width: graph.width, height: graph.height, frames: out.videoFrames, duration: graph.duration, preset: preset.name)
     }
 
