@@ -270,6 +270,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport",
+                "Render",
+                "Timeline",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
