@@ -5,8 +5,11 @@
 public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The stable error codes.
     public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The code as sent to clients (e.g. `SOURCE_MISSING`).
         public let rawValue: String
+        /// Wraps a code string.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// The code string.
         public var description: String { rawValue }
 
         /// The file does not exist or cannot be read.
@@ -46,5 +49,6 @@ public struct RenderError: Error, Sendable, Hashable, CustomStringConvertible {
         self.asset = asset
     }
 
+    /// `CODE: message`.
     public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -4,7 +4,12 @@ import Timeline
 public struct MediaInfo: Sendable, Hashable, Codable {
     /// The kind of media: moving pictures (with or without sound), sound only, or a still image.
     public enum Kind: String, Sendable, Hashable, Codable {
-        case video, audio, image
+        /// Moving pictures, with or without sound.
+        case video
+        /// Sound only.
+        case audio
+        /// A still image.
+        case image
     }
 
     /// A video stream's properties.

@@ -5,8 +5,11 @@ import Foundation
 public enum MediaInspector {
     /// An average colour, components 0…255.
     public struct Color: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// Red, 0…255.
         public var red: Double
+        /// Green, 0…255.
         public var green: Double
+        /// Blue, 0…255.
         public var blue: Double
 
         /// Creates a colour.
@@ -19,14 +22,19 @@ public enum MediaInspector {
         /// The largest per-component difference to `other`.
         public func distance(to other: Color) -> Double { max(abs(red - other.red), abs(green - other.green), abs(blue - other.blue)) }
 
+        /// `rgb(r, g, b)`.
         public var description: String { "rgb(\(Int(red.rounded())), \(Int(green.rounded())), \(Int(blue.rounded())))" }
     }
 
     /// A part of the frame, in fractions of its width and height.
     public struct Region: Sendable, Hashable, Codable {
+        /// Left edge, 0…1.
         public var x: Double
+        /// Top edge, 0…1.
         public var y: Double
+        /// Width, 0…1.
         public var width: Double
+        /// Height, 0…1.
         public var height: Double
 
         /// Creates a region.

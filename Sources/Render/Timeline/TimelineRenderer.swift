@@ -14,8 +14,9 @@ public struct TimelineRenderer: Sendable {
     public struct Summary: Sendable, Hashable, Codable {
         /// The file written.
         public var path: String
-        /// Output width and height.
+        /// Output width.
         public var width: Int
+        /// Output height.
         public var height: Int
         /// Video frames written (the timeline's duration at the project rate).
         public var frames: Int
