@@ -150,7 +150,7 @@ func buildRouter(
     CollabController(database: database, registry: registry, projects: projects, configuration: collab).addRoutes(to: projectsGroup)
     AssetController(database: database, blobs: blobs, registry: registry, projects: projects, maximumUploadSize: configuration.maximumUploadBytes)
         .addRoutes(projects: projectsGroup, assets: authenticated.group("assets"))
-    JobController(database: database, queue: jobs.queue, kinds: jobs.kinds, registry: registry, projects: projects)
+    JobController(database: database, queue: jobs.queue, kinds: jobs.kinds, registry: registry, projects: projects, placeholders: jobs.placeholders)
         .addRoutes(projects: projectsGroup, jobs: authenticated.group("jobs"), ai: authenticated.group("ai"))
     if let receiver = jobs.webhooks { WebhookController(receiver: receiver).addRoutes(to: api.group("webhooks")) }
     return router

@@ -21,6 +21,13 @@ public struct Participant: Sendable, Hashable {
         self.name = name
         self.role = role
     }
+
+    /// The server itself, for changes no user made (a job's placeholder asset going away): an editor whose
+    /// changes are logged without an author.
+    public static let server = Participant(userID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), name: "EditBay", role: .editor)
+
+    /// True for ``server``.
+    public var isServer: Bool { userID == Self.server.userID }
 }
 
 /// What the room sends down a connection. The transport (WebSocket) writes these in order.

@@ -49,23 +49,12 @@ struct Worker: AsyncParsableCommand {
         let pool = JobWorkerPool(database: database, handlers: runtime.kinds.handlers, landing: nil, configuration: settings.workers, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: client), .init(service: MigrationsFirst(client: client, logger: logger)), .init(service: pool)],
+                services: [.init(service: client), .init(service: AfterMigrations(pool, client: client, logger: logger))],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         FileHandle.standardOutput.write(Data("EditBay worker \(settings.workers.workerID): \(settings.workers.concurrency) slots, kinds \(runtime.kinds.kinds.sorted().joined(separator: ", "))\n".utf8))
         try await group.run()
-    }
-}
-
-/// Waits for the schema before the pool claims anything (the worker may start before the server migrates).
-private struct MigrationsFirst: Service {
-    let client: PostgresClient
-    let logger: Logger
-
-    func run() async throws {
-        try await Migrator(client: client, logger: logger).migrate()
-        try await gracefulShutdown()
     }
 }

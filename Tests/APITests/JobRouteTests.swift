@@ -36,6 +36,11 @@ struct JobRouteTests {
             #expect(created.data["status"] as? String == "queued")
             #expect(created.data["projectId"] as? String == project)
             #expect(created.data["kind"] as? String == "generate.script")
+            // Its asset is in the document at once, pending, with no media yet.
+            let timeline = try await app.call(.get, "/api/projects/\(project)/timeline", token: owner.accessToken)
+            let placeholder = (timeline.data["assets"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+            #expect(placeholder?["status"] as? String == "pending")
+            #expect(placeholder?["kind"] as? String == "text")
 
             // The AI seed route makes the same kind of job.
             let voice = try await app.call(.post, "/api/ai/generate/voice", json: ["projectId": project, "prompt": "Hello there"], token: owner.accessToken)

@@ -19,6 +19,7 @@ struct JobController: Sendable {
     let kinds: JobKindEnvironment
     let registry: RoomRegistry
     let projects: ProjectController
+    let placeholders: JobPlaceholders
 
     struct CreateInput: Decodable {
         let kind: String?
@@ -72,6 +73,7 @@ struct JobController: Sendable {
             let job = try await queue.enqueue(
                 JobRequest(kind: kind, params: params, projectID: project.id, createdBy: participant.userID, maxAttempts: maxAttempts ?? 3)
             )
+            await placeholders.add(job, by: participant)
             return Envelope(JobView(job), message: "queued", status: .created, context: context)
         } catch let error as JobError {
             throw APIError(jobError: error)

@@ -44,6 +44,7 @@ public struct JobRuntime: Sendable {
     public let queue: JobQueue
     public let kinds: JobKindEnvironment
     let landing: RoomLanding
+    let placeholders: JobPlaceholders
     let webhooks: ReplicateWebhookReceiver?
 
     /// - Parameter scratchDirectory: where jobs keep working files (under the data directory).
@@ -55,6 +56,7 @@ public struct JobRuntime: Sendable {
         )
         queue = JobQueue(database: database, kinds: kinds.kinds)
         landing = RoomLanding(registry: registry, database: database, logger: logger)
+        placeholders = JobPlaceholders(registry: registry, logger: logger)
         webhooks = providers.replicateWebhooks
     }
 
@@ -62,12 +64,12 @@ public struct JobRuntime: Sendable {
     /// landings left by `editbay worker` processes, and the relay of job progress to open editors.
     func services(settings: JobSettings, database: Database, registry: RoomRegistry, logger: Logger) -> [any Service] {
         var services: [any Service] = [
-            JobEventRelay(database: database, observer: JobProgressRelay(registry: registry), logger: logger),
+            JobEventRelay(database: database, observer: JobProgressRelay(registry: registry, placeholders: placeholders), logger: logger),
             LandingApplier(database: database, landing: landing, configuration: settings.workers, logger: logger),
         ]
         if settings.workers.concurrency > 0 {
             services.append(JobWorkerPool(database: database, handlers: kinds.handlers, landing: landing, configuration: settings.workers, logger: logger))
         }
-        return services
+        return services.map { AfterMigrations($0, client: database.client, logger: logger) }
     }
 }

@@ -23,11 +23,12 @@ struct RoomLanding: JobLanding {
         } catch let error as CollabError where error.code == CollabError.projectNotFound.code {
             return LandingOutcome(status: .rejected, message: "the project no longer exists")
         }
-        let operations = try Self.decode(landing.request.operations)
-        let fallback = try Self.decode(landing.request.fallbackOperations)
-        if landing.resumed, let view = try? await room.view(), Self.alreadyLanded(operations, in: view) {
+        let view = try await room.view()
+        if Self.alreadyLanded(try Self.decode(landing.request.operations), in: view) {
             return LandingOutcome(status: .applied, message: "already landed by an earlier claim")
         }
+        let operations = Self.replacingPlaceholders(try Self.decode(landing.request.operations), in: view)
+        let fallback = Self.replacingPlaceholders(try Self.decode(landing.request.fallbackOperations), in: view)
         let author = try await participant(landing.request.authorID)
         do {
             let applied = try await room.apply(operations, by: author, origin: "job:\(landing.jobID.uuidString.lowercased())")
@@ -49,7 +50,7 @@ struct RoomLanding: JobLanding {
         if let userID, let user = try await database.users.find(id: userID) {
             return Participant(userID: user.id, name: user.displayName, role: .editor)
         }
-        return Participant(userID: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), name: "EditBay", role: .editor)
+        return .server
     }
 
     static func decode(_ operations: [JSONValue]) throws -> [EditOperation] {
@@ -57,11 +58,24 @@ struct RoomLanding: JobLanding {
         return try EditOperation.decodeBatch(try JSONEncoder().encode(JSONValue.array(operations)))
     }
 
-    /// True when the first asset these operations add is already in the document.
+    /// True when the first asset these operations add is already in the document with its media (not as
+    /// the job's placeholder).
     static func alreadyLanded(_ operations: [EditOperation], in view: TimelineView) -> Bool {
         for operation in operations {
-            if case .addAsset(let add) = operation { return view.assets.contains { $0.id == add.asset.id } }
+            if case .addAsset(let add) = operation {
+                return view.assets.contains { $0.id == add.asset.id && !JobPlaceholders.isPlaceholder($0) }
+            }
         }
         return false
+    }
+
+    /// An asset added over the job's placeholder replaces it (removed and added in the same change).
+    static func replacingPlaceholders(_ operations: [EditOperation], in view: TimelineView) -> [EditOperation] {
+        operations.flatMap { operation -> [EditOperation] in
+            guard case .addAsset(let add) = operation, let existing = view.assets.first(where: { $0.id == add.asset.id }),
+                JobPlaceholders.isPlaceholder(existing)
+            else { return [operation] }
+            return [.removeAsset(RemoveAsset(asset: add.asset.id)), operation]
+        }
     }
 }

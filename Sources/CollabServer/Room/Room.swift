@@ -169,7 +169,7 @@ public actor Room {
         let seq: Int64
         do {
             seq = try await dependencies.committer.append(
-                .init(projectID: projectID, payload: update, authorID: author?.userID, clientID: clientID, origin: origin)
+                .init(projectID: projectID, payload: update, authorID: author.flatMap { $0.isServer ? nil : $0.userID }, clientID: clientID, origin: origin)
             )
         } catch {
             logger.error("could not append to the update log; dropping the room", metadata: ["error": "\(String(reflecting: error))"])

@@ -95,6 +95,23 @@ struct JobEndToEndTests {
 
         func timeline() async throws -> [String: Any] { try await HTTP.call(.GET, "\(base)/api/projects/\(project)/timeline", token: token).data }
 
+        /// The status of the asset with this id in the document (nil when there is none).
+        func assetStatus(_ id: String) async throws -> String? {
+            let assets = try await timeline()["assets"] as? [[String: Any]] ?? []
+            return assets.first { $0["id"] as? String == id }?["status"] as? String
+        }
+
+        /// Waits until the asset's status is `status` (nil: until it is gone); the job's placeholder follows
+        /// the job a moment after its status changes.
+        func waitForAsset(_ id: String, status: String?) async throws {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                if try await assetStatus(id) == status { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            throw ServerProcess.Failure("asset \(id) did not become \(status ?? "absent"): \(try await assetStatus(id) ?? "absent")\n\(server.log.suffix(3000))")
+        }
+
         func stop() async throws {
             _ = try await server.terminate()
             try? FileManager.default.removeItem(atPath: dataDir)
@@ -210,6 +227,8 @@ struct JobEndToEndTests {
         _ = try await scene.waitForJob(jobID) { job in
             (job["steps"] as? [[String: Any]])?.contains { $0["name"] as? String == "generate" && $0["status"] as? String == "running" } == true
         }
+        // Meanwhile the document shows the job's asset as pending.
+        #expect(try await scene.assetStatus(jobID) == "pending")
         try await first.kill()
         #expect(try await scene.job(jobID)["status"] as? String == "running", "the job ended before the worker was killed")
 
@@ -239,8 +258,9 @@ struct JobEndToEndTests {
         #expect(cancelled.status == .ok)
         let finished = try await scene.waitForJob(jobID, timeout: .seconds(30)) { ["succeeded", "failed", "cancelled"].contains($0["status"] as? String ?? "") }
         #expect(finished["status"] as? String == "cancelled", "\(finished)")
+        // The pending placeholder goes away: nothing lands.
+        try await scene.waitForAsset(jobID, status: nil)
         let timeline = try await scene.timeline()
-        #expect((timeline["assets"] as? [[String: Any]])?.contains { $0["id"] as? String == jobID } == false)
         let clips = ((timeline["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]) ?? []
         #expect(clips.map { $0["id"] as? String } == ["red-clip", "blue-clip"])
         try await scene.stop()
