@@ -246,6 +246,7 @@ let package = Package(
                 "API",
                 "Render",
                 "Jobs",
+                "Providers",
                 "TestSupport",
                 "CollabServer",
                 "CRDT",

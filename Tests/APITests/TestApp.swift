@@ -26,6 +26,7 @@ struct TestApp {
         _ setup: TestingSetup = .router,
         configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
         collab: CollabConfiguration = CollabConfiguration(),
+        jobSettings: JobSettings = JobSettings(),
         _ body: @escaping @Sendable (TestApp) async throws -> Void
     ) async throws {
         try await TestDatabase.withFreshDatabase { database, _ in
@@ -42,7 +43,7 @@ struct TestApp {
             defer { try? FileManager.default.removeItem(atPath: blobDirectory) }
             let blobs = try BlobStore(root: blobDirectory)
             let jobs = JobRuntime(
-                settings: JobSettings(), database: database, registry: registry, blobs: blobs, scratchDirectory: blobs.root + "/tmp",
+                settings: jobSettings, database: database, registry: registry, blobs: blobs, scratchDirectory: blobs.root + "/tmp",
                 logger: TestDatabase.logger
             )
             let router = buildRouter(
