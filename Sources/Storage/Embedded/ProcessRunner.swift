@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 
 #if canImport(Glibc)
 import Glibc
@@ -8,7 +7,7 @@ import Glibc
 /// Runs a short-lived command to completion off the event loops and captures its output (the embedded
 /// PostgreSQL's tools, espeak-ng for local speech).
 ///
-/// It uses `posix_spawn` and a blocking `waitpid` on a thread-pool thread rather than Foundation's
+/// It uses `posix_spawn` and a blocking `waitpid` on a thread of its own rather than Foundation's
 /// `Process`, whose exit monitoring missed the exit of `runuser` when the command (`pg_ctl start`) left
 /// a daemon behind. Output goes to a temporary file, not a pipe, for the same reason: the daemon
 /// inherits descriptors and a pipe would never reach end-of-file.
@@ -32,7 +31,14 @@ public struct ProcessRunner: Sendable {
             command = [Self.runuserPath, "-u", user, "--"] + command
         }
         let launch = command
-        return try await NIOThreadPool.singleton.runIfActive { try Self.spawnAndWait(launch) }
+        // A thread of its own: the wait can last seconds (initdb, espeak-ng), and holding one of NIO's
+        // few blocking-pool threads that long would stall everything else that uses the pool (bcrypt,
+        // file I/O of uploads).
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Swift.Result { try Self.spawnAndWait(launch) }) }
+            thread.name = "editbay.command"
+            thread.start()
+        }
     }
 
     private static func spawnAndWait(_ command: [String]) throws -> Result {
