@@ -247,6 +247,31 @@ struct JobEndToEndTests {
         try await scene.stop()
     }
 
+    @Test("the gap changes while the media is made: the asset lands, no clip is placed, and the result says why")
+    func gapChangedMeanwhile() async throws {
+        let scene = try await Scene.make(gapSeconds: 60, size: (640, 360), workers: 1)
+        let jobID = try await scene.startFill()
+        _ = try await scene.waitForJob(jobID) { job in
+            (job["steps"] as? [[String: Any]])?.contains { $0["name"] as? String == "generate" && $0["status"] as? String == "running" } == true
+        }
+        // An editor moves the clip after the gap: the planned range no longer matches the gap.
+        let moved = try await HTTP.call(
+            .POST, "\(scene.base)/api/projects/\(scene.project)/operations",
+            ["operations": [["op": "moveClip", "clip": "blue-clip", "start": 70 * Flicks.perSecond]]], token: scene.token
+        )
+        #expect(moved.status == .ok, "\(moved.json)")
+        let finished = try await scene.waitForJob(jobID) { ["succeeded", "failed"].contains($0["status"] as? String ?? "") }
+        #expect(finished["status"] as? String == "succeeded", "\(finished)")
+        let result = finished["result"] as? [String: Any]
+        #expect(result?["landed"] as? String == "asset-only")
+        #expect((result?["message"] as? String)?.contains("gap was changed") == true, "\(result ?? [:])")
+        let timeline = try await scene.timeline()
+        let clips = ((timeline["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]) ?? []
+        #expect(clips.map { $0["id"] as? String } == ["red-clip", "blue-clip"])
+        #expect(try await scene.assetStatus(jobID) == "ready")
+        try await scene.stop()
+    }
+
     @Test("cancel during generation: the job ends cancelled and nothing lands")
     func cancelDuringGeneration() async throws {
         let scene = try await Scene.make(gapSeconds: 60, size: (640, 360), workers: 1)
