@@ -5,7 +5,7 @@ import Render
 import Storage
 import Timeline
 
-/// `generate.image {prompt, size?, provider?}`: an image asset.
+/// `generate.image {prompt, size?, provider?}`: an image asset, at the project's frame size unless `size` says otherwise.
 struct GenerateImageJob: JobHandler {
     let environment: JobKindEnvironment
     var kind: String { "generate.image" }
@@ -19,7 +19,12 @@ struct GenerateImageJob: JobHandler {
 
     func run(_ context: JobContext) async throws -> JSONValue {
         let params = try context.params(as: Params.self)
-        let size = try parseSize(params.size)
+        // The project's frame size unless the job asks for another.
+        var size = try parseSize(params.size)
+        if size == nil, let projectID = context.job.projectID {
+            let meta = try await environment.timelines.currentView(of: projectID).meta
+            size = (Int(meta.width), Int(meta.height))
+        }
         let request = GenerationRequest(kind: .image, prompt: params.prompt, width: size?.width, height: size?.height)
         return try await GenerationPipeline(environment: environment, context: context)
             .run(request, providerID: params.provider, name: "Image: \(params.prompt.prefix(60))")

@@ -201,6 +201,7 @@ struct JobEndToEndTests {
         #expect(blue.blue > 200 && blue.red < 60, "\(blue)")
 
         let image = try await run("generate.image", ["prompt": "Chapter one", "size": "640x360"])
+        let card = try await run("generate.image", ["prompt": "At the project's size"])
         let voice = try await run("generate.voice", ["text": "Hello from EditBay"])
         let script = try await run("generate.script", ["prompt": "Dawn over the city. A storm arrives. Calm returns."])
         let timeline = try await scene.timeline()
@@ -209,6 +210,7 @@ struct JobEndToEndTests {
         #expect((asset(render)?["origin"] as? [String: Any])?["version"] as? String == version)
         #expect(asset(image)?["kind"] as? String == "image")
         #expect(asset(image)?["width"] as? Int == 640)
+        #expect(asset(card)?["width"] as? Int == 320 && asset(card)?["height"] as? Int == 180)
         #expect(asset(voice)?["kind"] as? String == "audio")
         #expect(((asset(voice)?["duration"] as? NSNumber)?.int64Value ?? 0) > Flicks.perSecond / 2)
         #expect(asset(script)?["kind"] as? String == "text")
