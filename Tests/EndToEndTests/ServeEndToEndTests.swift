@@ -76,22 +76,7 @@ struct ServeEndToEndTests {
         #expect(again.log.contains("up to date"))
     }
 
-    struct Reply: @unchecked Sendable {  // An immutable JSON tree.
-        let status: HTTPResponseStatus
-        let json: [String: Any]
-    }
-
-    private func call(_ method: HTTPMethod, _ url: String, body: [String: String]? = nil, token: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any]
-        return Reply(status: response.status, json: json ?? [:])
+    private func call(_ method: HTTPMethod, _ url: String, body: [String: String]? = nil, token: String? = nil) async throws -> HTTP.Reply {
+        try await HTTP.call(method, url, body, token: token)
     }
 }

@@ -23,15 +23,7 @@ struct CrashRecoveryTests {
     }
 
     static func post(_ url: String, _ body: [String: Any], token: String? = nil) async throws -> [String: Any] {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let bytes = try await response.body.collect(upTo: 1 << 20)
-        let json = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any]
-        return json?["data"] as? [String: Any] ?? [:]
+        try await HTTP.call(.POST, url, body, token: token).data
     }
 
     @Test("SIGKILL during editing: clients reconnect and resync; every edit is in the document and in PostgreSQL")

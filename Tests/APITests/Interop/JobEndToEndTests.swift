@@ -294,48 +294,6 @@ struct JobEndToEndTests {
     }
 }
 
-/// Plain HTTP for the end-to-end tests.
-enum HTTP {
-    struct Reply: @unchecked Sendable {  // an immutable JSON tree
-        let status: HTTPResponseStatus
-        let json: [String: Any]
-        var data: [String: Any] { json["data"] as? [String: Any] ?? [:] }
-    }
-
-    static func call(_ method: HTTPMethod, _ url: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 24)
-        let json = (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:]
-        return Reply(status: response.status, json: json)
-    }
-
-    static func upload(_ url: String, file: String, token: String) async throws -> Reply {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "video/mp4")
-        request.body = .bytes(ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: file))))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 24)
-        return Reply(status: response.status, json: (try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView))) as? [String: Any] ?? [:])
-    }
-
-    static func download(_ url: String, to path: String, token: String) async throws {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        let bytes = try await response.body.collect(upTo: 1 << 28)
-        try Data(bytes.readableBytesView).write(to: URL(fileURLWithPath: path))
-    }
-}
-
 /// A JSON client on `…/live` that records every event it receives.
 final class LiveClient: Sendable {
     /// Every text frame received, as sent.
