@@ -1,4 +1,6 @@
 import CollabServer
+import JobKinds
+import Render
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,9 +12,10 @@ import Timeline
 /// Media assets: upload into a project (`POST /api/projects/{id}/assets?name=NAME`), read one
 /// (`GET /api/assets/{id}`), its bytes (`…/content`, with byte ranges) and its poster frame (`…/poster`).
 ///
-/// An upload streams to a temporary file while it is hashed, is probed (media that does not decode is
-/// refused and nothing is kept), moves to the blob store under its content hash, gets a poster frame,
-/// and is added to the live project document through a server-side edit, so every open editor sees it.
+/// An upload streams to a temporary file while it is hashed, is kept by ``MediaIngest`` (probed, stored
+/// under its content hash, poster frame, `assets` row; media that does not decode is refused and nothing
+/// is kept), and is added to the live project document through a server-side edit, so every open editor
+/// sees it.
 struct AssetController: Sendable {
     let database: Database
     let blobs: BlobStore
@@ -49,34 +52,19 @@ struct AssetController: Sendable {
             await blobs.discard(staged)
             throw APIError.validation("body", "the upload is empty: send the file as the request body (or as a multipart `file` field)")
         }
-        let media: InspectedMedia
-        do {
-            media = try await MediaInspection.inspect(path: staged.temporaryPath)
-        } catch {
-            await blobs.discard(staged)
-            throw error
-        }
-        let stored = try await blobs.commit(staged)
-        let posterKey = await makePoster(for: stored, media: media, logger: context.logger)
-        let metadata = AssetMetadata(
-            duration: media.duration?.value, width: media.width, height: media.height, rate: media.rate,
-            hasAudio: media.hasAudio, poster: posterKey?.description, probe: media.details
-        )
         let participant = try await projects.participant(project: project, context: context)
-        let asset = try await database.assets.create(
-            .init(
-                projectID: project.id, kind: media.kind.rawValue, name: name, blobKey: stored.key.description,
-                mediaType: upload.mediaType ?? media.mediaType, byteSize: Int64(stored.size),
-                metadataJSON: String(decoding: try JSONEncoder().encode(metadata), as: UTF8.self), createdBy: participant.userID
+        let asset: MediaIngest.Ingested
+        do {
+            asset = try await MediaIngest(database: database, blobs: blobs).ingest(
+                staged, id: UUID(), projectID: project.id, name: name, mediaType: upload.mediaType,
+                origin: ["type": .string("upload")], createdBy: participant.userID
             )
-        )
-        let record = AssetRecord(
-            id: asset.id.apiString, kind: media.kind, name: name, uri: stored.key.description, duration: media.duration,
-            width: media.width, height: media.height, rate: media.rate, hasAudio: media.hasAudio, status: .ready,
-            origin: ["type": .string("upload")]
-        )
+        } catch let error as RenderError {
+            throw APIError(.unprocessableContent, code: RenderError.Code.undecodableMedia.rawValue, "the file is not media EditBay can decode: \(error.message)")
+        }
+        let record = asset.record
         _ = try await registry.room(for: project.id).apply([.addAsset(AddAsset(asset: record))], by: participant, origin: "upload")
-        return Envelope(AssetView(asset), message: "uploaded", status: .created, context: context)
+        return Envelope(AssetView(asset.row), message: "uploaded", status: .created, context: context)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Envelope<[AssetView]> {
@@ -116,20 +104,5 @@ struct AssetController: Sendable {
             try await database.projects.find(id: asset.projectID, userID: user.id) != nil
         else { throw APIError(.notFound, code: "ASSET_NOT_FOUND", "no such asset") }
         return asset
-    }
-
-    /// A poster frame for pictures (nil for sound, or if it could not be made: the asset is still usable).
-    private func makePoster(for blob: StoredBlob, media: InspectedMedia, logger: Logger) async -> BlobKey? {
-        guard media.kind == .video || media.kind == .image else { return nil }
-        let temporary = NSTemporaryDirectory() + "editbay-poster-\(UUID().uuidString).jpg"
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        do {
-            try await MediaInspection.writePoster(from: blob.path, to: temporary)
-            let staged = try await blobs.stage(fileAt: temporary)
-            return try await blobs.commit(staged).key
-        } catch {
-            logger.warning("no poster frame", metadata: ["blob": "\(blob.key)", "error": "\(error)"])
-            return nil
-        }
     }
 }

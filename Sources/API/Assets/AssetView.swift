@@ -1,4 +1,5 @@
 import Foundation
+import JobKinds
 import Storage
 import Timeline
 
@@ -46,17 +47,4 @@ struct AssetView: Encodable, Sendable {
         posterUrl = metadata.poster == nil ? nil : "/api/assets/\(asset.id.apiString)/poster"
         createdAt = asset.createdAt
     }
-}
-
-/// What the `assets.metadata` column holds: the probe's findings and the poster frame's blob.
-struct AssetMetadata: Codable, Sendable {
-    var duration: Int64?
-    var width: Int64?
-    var height: Int64?
-    var rate: FrameRate?
-    var hasAudio: Bool?
-    /// Blob key of the poster-frame thumbnail (JPEG).
-    var poster: String?
-    /// Container, codecs, sample rate, channels, rotation as the probe reported them.
-    var probe: JSONValue?
 }

@@ -20,7 +20,7 @@ struct GenerationPipeline {
         name: String,
         assetKind: AssetKind? = nil,
         conform: Conform? = nil,
-        landing: @Sendable (OutputStore.StoredOutput) async throws -> LandingPlan = { LandingPlan(operations: [.addAsset(AddAsset(asset: $0.record))]) },
+        landing: @Sendable (MediaIngest.Ingested) async throws -> LandingPlan = { LandingPlan(operations: [.addAsset(AddAsset(asset: $0.record))]) },
         extraResult: JSONObject = [:]
     ) async throws -> JSONValue {
         let job = context.job
