@@ -174,6 +174,7 @@ let package = Package(
         .testTarget(name: "TimelineTests", dependencies: ["Timeline", "CRDT"], exclude: ["Fixtures", "Interop"], swiftSettings: swiftSettings),
         // Benchmarks: run with `make bench-crdt` (release mode); they print figures, never assert timings.
         .executableTarget(name: "CRDTBenchmark", dependencies: ["CRDT"], path: "Benchmarks/CRDTBenchmark", swiftSettings: swiftSettings),
+        .testTarget(name: "JobKindsTests", dependencies: ["JobKinds", "Timeline"], swiftSettings: swiftSettings),
         .testTarget(name: "RenderTests", dependencies: ["Render", "Timeline"], swiftSettings: swiftSettings),
         // `make bench-render` (release): a 60 s 1080p30 timeline, against the ffmpeg tool on the same graph.
         .executableTarget(name: "RenderBenchmark", dependencies: ["Render", "Timeline"], path: "Benchmarks/RenderBenchmark", swiftSettings: swiftSettings),
