@@ -47,14 +47,31 @@ public struct JobQueue: Sendable {
     let database: Database
     /// When set, ``enqueue(_:)`` refuses other kinds with `UNKNOWN_KIND`.
     public let kinds: Set<String>?
+    /// Group commit of concurrent enqueues (shared by the copies of this queue).
+    private let inserts: Batcher<NewJobRecord, Result<JobRecord, any Error>>
 
     /// - Parameter kinds: the kinds some worker can run (e.g. the registered handlers' kinds); nil accepts any.
     public init(database: Database, kinds: Set<String>? = nil) {
         self.database = database
         self.kinds = kinds
+        let jobs = database.jobs
+        inserts = Batcher(maxBatch: 64) { records in
+            do {
+                return try await jobs.enqueue(records).map { .success($0) }
+            } catch where records.count > 1 {
+                // One caller's bad row (e.g. a project deleted meanwhile) must not fail the others: alone, each
+                // gets its own answer.
+                var answers: [Result<JobRecord, any Error>] = []
+                for record in records {
+                    do { answers.append(.success(try await jobs.enqueue(record))) } catch { answers.append(.failure(error)) }
+                }
+                return answers
+            }
+        }
     }
 
-    /// Adds a job; workers are woken at once (`NOTIFY` in the same statement).
+    /// Adds a job; workers are woken at once (`NOTIFY` in the same statement). Concurrent calls are
+    /// group-committed: one statement adds the jobs of all callers waiting at that moment.
     /// - Throws: ``JobError`` `UNKNOWN_KIND` or `INVALID_PARAMS` (bad `maxAttempts` or timeout).
     public func enqueue(_ request: JobRequest) async throws -> JobSnapshot {
         if let kinds, !kinds.contains(request.kind) {
@@ -62,13 +79,13 @@ public struct JobQueue: Sendable {
         }
         guard request.maxAttempts >= 1 else { throw JobError(.invalidParams, "maxAttempts must be at least 1") }
         if let timeout = request.timeout, timeout <= .zero { throw JobError(.invalidParams, "timeout must be positive") }
-        let record = try await database.jobs.enqueue(
+        let record = try await inserts.submit(
             NewJobRecord(
                 kind: request.kind, params: try JSONText.encode(request.params), projectID: request.projectID,
                 createdBy: request.createdBy, maxAttempts: request.maxAttempts, runAfter: request.runAfter,
                 timeoutSeconds: request.timeout.map(\.seconds)
             )
-        )
+        ).get()
         return JobSnapshot(record: record)
     }
 

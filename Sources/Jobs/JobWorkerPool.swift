@@ -86,12 +86,21 @@ public struct JobWorkerPool: Service {
 
     private func slotLoop(_ slot: Int, state: PoolState, batchers: Batchers) async {
         var failures = 0
+        // A job claimed in the same statement that recorded the slot's previous one.
+        var next: Claim?
         while !state.isShuttingDown && !Task.isCancelled {
             do {
-                if let (record, takeover) = try await batchers.claim.submit(()) {
+                let claim: Claim?
+                if let pending = next {
+                    claim = pending
+                    next = nil
+                } else {
+                    claim = try await batchers.slots.submit(SlotRequest(completion: nil, wantsJob: true)).claimed
+                }
+                if let claim {
                     failures = 0
-                    configuration.onEvent?(.claimed(job: record.id, attempt: record.attempts, takeover: takeover))
-                    await run(record, state: state, batchers: batchers)
+                    configuration.onEvent?(.claimed(job: claim.record.id, attempt: claim.record.attempts, takeover: claim.takeover))
+                    next = await run(claim.record, state: state, batchers: batchers)
                     continue
                 }
                 failures = 0
@@ -106,52 +115,77 @@ public struct JobWorkerPool: Service {
                 _ = await state.doorbell.wait(timeout: .milliseconds(min(100 << min(failures, 6), 5000)))
             }
         }
+        // Claimed while shutting down: back to the queue for any worker.
+        if let next { await finish(JobSnapshot(record: next.record), lease(for: next.record), .stopped(.shutdown)) }
     }
 
-    /// The group commits of a pool: claims (one statement for all slots asking at once) and successes.
+    /// A job a slot got, and whether it was taken over from a worker that stopped responding.
+    struct Claim: Sendable {
+        let record: JobRecord
+        let takeover: Bool
+    }
+
+    /// What a slot asks of the database: to record its job's success, for a next job, or both.
+    struct SlotRequest: Sendable {
+        var completion: (lease: JobLease, result: String)?
+        var wantsJob: Bool
+    }
+
+    /// The answer: the completed job (nil when the lease was lost) and the slot's next job, if any.
+    struct SlotAnswer: Sendable {
+        var completed: JobRecord?
+        var claimed: Claim?
+    }
+
+    /// The group commit of a pool: successes and claims of all slots asking at once go to the database in one
+    /// statement, so a slot that finishes a job usually gets its next one in the same round trip.
     struct Batchers: Sendable {
-        let claim: Batcher<Void, (JobRecord, takeover: Bool)?>
-        let complete: Batcher<(JobLease, String), JobRecord?>
+        let slots: Batcher<SlotRequest, SlotAnswer>
 
         init(pool: JobWorkerPool, state: PoolState) {
-            claim = Batcher(maxBatch: pool.configuration.concurrency) { requests in
-                let claimed: [(JobRecord, takeover: Bool)?] = try await pool.claim(count: requests.count, state: state)
-                return claimed + Array(repeating: nil, count: requests.count - claimed.count)
-            }
-            let jobs = pool.database.jobs
-            complete = Batcher(maxBatch: 64) { inputs in
-                let records = try await jobs.complete(inputs.map(\.0), results: inputs.map(\.1))
-                let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                return inputs.map { byID[$0.0.jobID] }
+            slots = Batcher(maxBatch: pool.configuration.concurrency) { requests in
+                try await pool.completeAndClaim(requests, state: state)
             }
         }
     }
 
-    /// Claims up to `count` jobs within the per-kind limits: queued ones, and a running one whose heartbeat
-    /// lapsed (looked for when the queue has too few, and at least every heartbeat interval while it has more).
-    private func claim(count: Int, state: PoolState) async throws -> [(JobRecord, takeover: Bool)] {
-        var claimed: [(JobRecord, takeover: Bool)] = []
+    /// Records the successes in `requests` and claims a job for each request that wants one, within the
+    /// per-kind limits: queued ones, and a running one whose heartbeat lapsed (looked for at least every
+    /// heartbeat interval, and when idle slots find the queue short).
+    private func completeAndClaim(_ requests: [SlotRequest], state: PoolState) async throws -> [SlotAnswer] {
+        let completions = requests.compactMap(\.completion)
+        let wanted = requests.filter(\.wantsJob).count
         let jobs = database.jobs
         let lapsedAfter = configuration.lease.seconds
+        var claims: [Claim] = []
         var checkedLapsed = false
         func claimLapsed() async throws {
             checkedLapsed = true
             let kinds = state.availableKinds()
             if let record = try await jobs.claimLapsed(kinds: kinds, workerID: configuration.workerID, lapsedAfter: lapsedAfter) {
                 state.started(kind: record.kind)
-                claimed.append((record, true))
+                claims.append(Claim(record: record, takeover: true))
             }
         }
-        if state.lapsedCheckDue(every: configuration.heartbeatInterval) { try await claimLapsed() }
-        if claimed.count < count {
-            let records = try await jobs.claim(capacities: state.capacities(), workerID: configuration.workerID, limit: count - claimed.count)
-            for record in records {
-                state.started(kind: record.kind)
-                claimed.append((record, false))
-            }
+        if wanted > 0 && state.lapsedCheckDue(every: configuration.heartbeatInterval) { try await claimLapsed() }
+        let limit = wanted - claims.count
+        let (completed, claimed) = try await jobs.completeAndClaim(
+            completions.map(\.lease), results: completions.map(\.result),
+            capacities: limit > 0 ? state.capacities() : [:], workerID: configuration.workerID, limit: limit
+        )
+        for record in claimed {
+            state.started(kind: record.kind)
+            claims.append(Claim(record: record, takeover: false))
         }
-        if claimed.count < count && !checkedLapsed { try await claimLapsed() }
-        return claimed
+        if claims.count < wanted && completions.isEmpty && !checkedLapsed { try await claimLapsed() }
+        let byID = Dictionary(completed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var unassigned = claims[...]
+        return requests.map { request in
+            SlotAnswer(
+                completed: request.completion.flatMap { byID[$0.lease.jobID] },
+                claimed: request.wantsJob ? unassigned.popFirst() : nil
+            )
+        }
     }
 
     /// How long an idle slot sleeps: until the next delayed job or lapsing heartbeat of a kind it may run now
@@ -171,24 +205,36 @@ public struct JobWorkerPool: Service {
         case stopped(StopReason)
     }
 
-    private func run(_ record: JobRecord, state: PoolState, batchers: Batchers) async {
+    private func lease(for record: JobRecord) -> JobLease {
+        JobLease(jobID: record.id, workerID: configuration.workerID, attempt: record.attempts)
+    }
+
+    /// Runs a claimed job and records how it ended; returns the slot's next job when it was claimed in the
+    /// same statement.
+    private func run(_ record: JobRecord, state: PoolState, batchers: Batchers) async -> Claim? {
         let job = JobSnapshot(record: record)
-        let lease = JobLease(jobID: job.id, workerID: configuration.workerID, attempt: job.attempts)
-        defer {
-            if state.finished(kind: job.kind, slots: configuration.concurrency) { state.doorbell.ring() }
-        }
-        guard let handler = handlers[job.kind] else { return }
-        if job.cancelRequested {
-            return await finish(job, lease, .stopped(.cancelRequested))
-        }
+        let lease = lease(for: record)
+        let ended = await execute(job, lease, state: state)
+        // The kind's slot is free before the end is recorded, so the same statement may claim the next job.
+        if state.finished(kind: job.kind, slots: configuration.concurrency) { state.doorbell.ring() }
+        guard let ended else { return nil }
+        return await finish(job, lease, ended.outcome, retry: ended.retry, batchers: batchers, wantsNext: !state.isShuttingDown)
+    }
+
+    /// How the run ended; nil when the job is left as it is (no handler for its kind, or the pool itself was
+    /// cancelled rather than shut down gracefully: like a crash, its heartbeat lapses and another worker
+    /// takes it over).
+    private func execute(_ job: JobSnapshot, _ lease: JobLease, state: PoolState) async -> (outcome: Outcome, retry: Bool)? {
+        guard let handler = handlers[job.kind] else { return nil }
+        if job.cancelRequested { return (.stopped(.cancelRequested), true) }
         if job.attempts > job.maxAttempts {
             let error = JobError(.workerLost, "the worker running the job stopped responding and no attempts are left")
-            return await finish(job, lease, .threw(error), retry: false)
+            return (.threw(error), false)
         }
         let stop = OneShot<StopReason>()
         guard state.register(job.id, stop: stop) else {
             state.unregister(job.id)
-            return await finish(job, lease, .stopped(.shutdown))
+            return (.stopped(.shutdown), true)
         }
         defer { state.unregister(job.id) }
         let context = JobContext(
@@ -211,12 +257,10 @@ public struct JobWorkerPool: Service {
             group.cancelAll()
             return first
         }
-        // The pool itself was cancelled (not shut down gracefully): leave the job as it is, like a crash; its
-        // heartbeat lapses and another worker takes it over.
-        guard var outcome, !Task.isCancelled else { return }
+        guard var outcome, !Task.isCancelled else { return nil }
         // The handler saw the stop (checkCancellation) before the supervisor reported it.
         if case .threw = outcome, let reason = stop.value { outcome = .stopped(reason) }
-        await finish(job, lease, outcome, batchers: batchers)
+        return (outcome, true)
     }
 
     /// Heartbeats until the job must stop; nil when the handler finished first (this task is cancelled).
@@ -238,16 +282,23 @@ public struct JobWorkerPool: Service {
         return nil
     }
 
-    /// Records how the run ended.
-    private func finish(_ job: JobSnapshot, _ lease: JobLease, _ outcome: Outcome, retry: Bool = true, batchers: Batchers? = nil) async {
+    /// Records how the run ended. A success goes through the slots' group commit (when given), which also
+    /// claims the slot's next job when `wantsNext`; that job is returned.
+    @discardableResult
+    private func finish(
+        _ job: JobSnapshot, _ lease: JobLease, _ outcome: Outcome, retry: Bool = true, batchers: Batchers? = nil, wantsNext: Bool = false
+    ) async -> Claim? {
         let jobs = database.jobs
+        var next: Claim?
         do {
             let record: JobRecord?
             switch outcome {
             case .returned(let value):
                 let result = try JSONText.encode(value)
                 if let batchers {
-                    record = try await batchers.complete.submit((lease, result))
+                    let answer = try await batchers.slots.submit(SlotRequest(completion: (lease, result), wantsJob: wantsNext))
+                    record = answer.completed
+                    next = answer.claimed
                 } else {
                     record = try await jobs.complete(lease, result: result)
                 }
@@ -277,6 +328,7 @@ public struct JobWorkerPool: Service {
             // The heartbeat lapses and another worker takes the job over.
             logger.error("job worker: could not record the end of a job", metadata: ["job": "\(job.id)", "error": "\(String(reflecting: error))"])
         }
+        return next
     }
 
     private func markCancelled(_ lease: JobLease, _ error: JobError) async throws -> JobRecord? {

@@ -40,34 +40,24 @@ public struct JobRepository: Sendable {
     /// sends `NOTIFY editbay_job_enqueued` for a row that is (back) in the queue, `stop` the cancel
     /// notification for a running one. (In the select list: a notification in an unreferenced or
     /// counted CTE may never run.)
-    private static func changed(event: String, wake: Bool = false, stop: Bool = false) -> String {
+    static func changed(event: String, wake: Bool = false, stop: Bool = false) -> String {
         let wakeExpression = wake ? "CASE WHEN j.status = 'queued' THEN pg_notify('\(Channel.enqueued)', j.kind) END" : "NULL"
         let stopExpression = stop ? "CASE WHEN j.status = 'running' THEN pg_notify('\(Channel.cancel)', j.id::text) END" : "NULL"
         return """
             , ev AS (INSERT INTO job_events (job_id, kind, data)
                      SELECT id, '\(event)', jsonb_build_object('status', status, 'attempt', attempts) FROM j)
-            SELECT \(columns),
-                   pg_notify('\(Channel.changed)', json_build_object('job', j.id, 'project', j.project_id, 'status', j.status)::text),
-                   \(wakeExpression), \(stopExpression)
+            SELECT \(columns), \(changedNotification), \(wakeExpression), \(stopExpression)
             FROM j
             """
     }
 
+    /// The change notification of row `j` (a select-list expression).
+    static let changedNotification =
+        "pg_notify('\(Channel.changed)', json_build_object('job', j.id, 'project', j.project_id, 'status', j.status)::text)"
+
     /// Adds a job (status `queued`) and wakes the workers.
     public func enqueue(_ job: NewJobRecord) async throws -> JobRecord {
-        let rows = try await database.client.query(
-            """
-            WITH j AS (
-                INSERT INTO jobs (project_id, kind, params, max_attempts, run_after, created_by, timeout_seconds)
-                VALUES (\(job.projectID), \(job.kind), \(job.params)::jsonb, \(job.maxAttempts),
-                        coalesce(\(job.runAfter)::timestamptz, now()), \(job.createdBy), \(job.timeoutSeconds)::float8)
-                RETURNING *
-            )
-            \(unescaped: Self.changed(event: "queued", wake: true))
-            """,
-            logger: database.logger
-        )
-        guard let record = try await Self.records(rows).first else { throw StorageError(.notFound, "insert returned no row") }
+        guard let record = try await enqueue([job]).first else { throw StorageError(.notFound, "insert returned no row") }
         return record
     }
 
@@ -137,30 +127,7 @@ public struct JobRepository: Sendable {
     /// kind, for `workerID`: sets them running, counts the attempt and starts the heartbeat.
     /// `FOR UPDATE SKIP LOCKED`: concurrent claimers never get the same job.
     public func claim(capacities: [String: Int], workerID: String, limit: Int) async throws -> [JobRecord] {
-        let open = capacities.filter { $0.value > 0 }
-        guard !open.isEmpty, limit > 0 else { return [] }
-        let kinds = Array(open.keys)
-        let caps = kinds.map { open[$0] ?? 0 }
-        let rows = try await database.client.query(
-            """
-            WITH locked AS (
-                SELECT * FROM editbay_due_jobs(\(kinds)::text[], \(limit)::int4)
-            ), next AS (
-                SELECT l.id FROM (
-                    SELECT id, kind, row_number() OVER (PARTITION BY kind ORDER BY run_after, created_at) AS rank FROM locked
-                ) l JOIN unnest(\(kinds)::text[], \(caps)::int8[]) AS c(kind, cap) ON c.kind = l.kind
-                WHERE l.rank <= c.cap
-            ), j AS (
-                UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_by = \(workerID),
-                    heartbeat_at = now(), started_at = coalesce(started_at, now()), updated_at = now()
-                FROM next WHERE jobs.id = next.id
-                RETURNING jobs.*
-            )
-            \(unescaped: Self.changed(event: "running"))
-            """,
-            logger: database.logger
-        )
-        return try await Self.records(rows)
+        try await completeAndClaim([], results: [], capacities: capacities, workerID: workerID, limit: limit).claimed
     }
 
     /// Claims the running job of one of `kinds` whose heartbeat is oldest, if older than `lapsedAfter` seconds
@@ -245,29 +212,7 @@ public struct JobRepository: Sendable {
     /// Marks several jobs succeeded in one statement (`results` JSON text, one per lease). Returns the jobs
     /// whose lease still held.
     public func complete(_ leases: [JobLease], results: [String]) async throws -> [JobRecord] {
-        precondition(leases.count == results.count)
-        guard !leases.isEmpty else { return [] }
-        let ids = leases.map(\.jobID)
-        let workers = leases.map(\.workerID)
-        let attempts = leases.map(\.attempt)
-        let rows = try await database.client.query(
-            """
-            WITH input AS (
-                SELECT * FROM unnest(\(ids)::uuid[], \(workers)::text[], \(attempts)::int8[], \(results)::text[])
-                    AS i(id, worker, attempt, result)
-            ), j AS (
-                UPDATE jobs SET status = 'succeeded', progress = 1, result = input.result::jsonb, error = NULL,
-                    finished_at = now(), updated_at = now()
-                FROM input
-                WHERE jobs.id = input.id AND jobs.locked_by = input.worker AND jobs.attempts = input.attempt
-                  AND jobs.status = 'running'
-                RETURNING jobs.*
-            )
-            \(unescaped: Self.changed(event: "succeeded"))
-            """,
-            logger: database.logger
-        )
-        return try await Self.records(rows)
+        try await completeAndClaim(leases, results: results, capacities: [:], workerID: "", limit: 0).completed
     }
 
     /// Records a failure (`error` is JSON text). With `retryDelay` and attempts left, the job goes back to
@@ -479,8 +424,10 @@ public struct JobRepository: Sendable {
         return records
     }
 
-    private static func record(_ r: PostgresRandomAccessRow) throws -> JobRecord {
-        JobRecord(
+    /// The job of a row whose columns from `first` on are ``columns``.
+    static func record(_ row: PostgresRandomAccessRow, from first: Int = 0) throws -> JobRecord {
+        let r = OffsetColumns(row: row, first: first)
+        return JobRecord(
             id: try r[0].decode(UUID.self), projectID: try r[1].decode(UUID?.self), kind: try r[2].decode(String.self),
             params: try r[3].decode(String.self), status: JobRecord.Status(rawValue: try r[4].decode(String.self)) ?? .failed,
             steps: try r[5].decode(String.self), progress: try r[6].decode(Double.self), attempts: try r[7].decode(Int.self),
@@ -491,6 +438,13 @@ public struct JobRepository: Sendable {
             createdAt: try r[17].decode(Date.self), updatedAt: try r[18].decode(Date.self),
             startedAt: try r[19].decode(Date?.self), finishedAt: try r[20].decode(Date?.self)
         )
+    }
+
+    /// The cells of a row, counted from `first`.
+    private struct OffsetColumns {
+        let row: PostgresRandomAccessRow
+        let first: Int
+        subscript(index: Int) -> PostgresCell { row[first + index] }
     }
 
     private static func landings(_ rows: PostgresRowSequence) async throws -> [JobLandingRecord] {
