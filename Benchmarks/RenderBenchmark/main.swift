@@ -9,13 +9,18 @@ import Timeline
 // 2 audio tracks) rendered in-process with the `final` and `preview` presets, and the same filter
 // graph and encoder settings through the `ffmpeg` command-line tool when it is on PATH.
 // Options: --keep DIR (keep media and outputs there), --no-ffmpeg, --parallel (also time two
-// 30 s halves rendered at once against one after the other), --runs N (best of N, default 1).
+// 30 s halves rendered at once against one after the other), --runs N (best of N, default 1),
+// --only final|preview (render one preset), --reuse (with --keep: use media already generated there),
+// --graph (print each preset's filter graph).
 
 struct Options {
     var keep: String?
     var ffmpeg = true
     var parallel = false
     var runs = 1
+    var only: String?
+    var reuse = false
+    var printGraph = false
 
     init(_ args: [String]) {
         var it = args.makeIterator()
@@ -25,6 +30,9 @@ struct Options {
             case "--no-ffmpeg": ffmpeg = false
             case "--parallel": parallel = true
             case "--runs": runs = Int(it.next() ?? "") ?? 1
+            case "--only": only = it.next()
+            case "--reuse": reuse = true
+            case "--graph": printGraph = true
             default: say("unknown option \(a)")
             }
         }
@@ -72,7 +80,11 @@ func file(_ name: String) -> String { dir + "/" + name }
 let hd = MediaGenerator.Format(width: 1920, height: 1080, rate: .fps30)
 // Keyframe every second, like camera and phone footage (seeking to an in point decodes at most 1 s of pre-roll).
 let fast = EncoderSettings(x264Preset: "ultrafast", crf: 18, keyframeInterval: 30)
+let generated = options.reuse && options.keep != nil && ["src0.mp4", "src1.mp4", "src2.mp4", "src3.mp4", "music.m4a", "voice.wav"].allSatisfy {
+    FileManager.default.fileExists(atPath: file($0))
+}
 let generation = try await measure {
+    if generated { return }
     let looks = ["", ",hue=h=120", ",negate", ",hue=h=240"]
     for (i, look) in looks.enumerated() {
         try await GraphEncoder.encode(
@@ -132,13 +144,28 @@ func ratio(_ t: Double) -> String { String(format: "%.2fx real time (%.1f fps)",
 
 // 3. In-process renders.
 say(String(format: "load average before the renders: %@", (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"))
-let (finalSummary, finalTime, finalCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("final.mp4"), preset: .final) }
-say(String(format: "final   (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", finalSummary.width, finalSummary.height, RenderPreset.final.encoder.x264Preset, RenderPreset.final.encoder.crf, finalTime, ratio(finalTime), finalCPU))
-let (previewSummary, previewTime, previewCPU) = try await measure(options.runs) { try await renderer.render(view, to: file("preview.mp4"), preset: .preview) }
-say(String(format: "preview (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", previewSummary.width, previewSummary.height, RenderPreset.preview.encoder.x264Preset, RenderPreset.preview.encoder.crf, previewTime, ratio(previewTime), previewCPU))
-say(String(format: "preview is %.1fx faster than final", finalTime / previewTime))
-let probe = try await MediaProbe.probe(path: file("final.mp4"))
-say("final output: \(probe.video?.width ?? 0)x\(probe.video?.height ?? 0), \(finalSummary.frames) frames, \(String(format: "%.3f", probe.durationSeconds ?? 0)) s")
+/// One preset's in-process render: wall seconds (best of the runs) and CPU seconds (mean).
+struct Timing {
+    var wall: Double
+    var cpu: Double
+}
+
+func renderPreset(_ preset: RenderPreset) async throws -> Timing? {
+    guard options.only == nil || options.only == preset.name else { return nil }
+    if options.printGraph { say(try await renderer.graph(for: view, preset: preset).description) }
+    let (summary, wall, cpu) = try await measure(options.runs) { try await renderer.render(view, to: file("\(preset.name).mp4"), preset: preset) }
+    let name = preset.name.padding(toLength: 7, withPad: " ", startingAt: 0)
+    say(String(format: "%@ (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", name, summary.width, summary.height, preset.encoder.x264Preset, preset.encoder.crf, wall, ratio(wall), cpu))
+    let probe = try await MediaProbe.probe(path: summary.path)
+    say("\(preset.name) output: \(probe.video?.width ?? 0)x\(probe.video?.height ?? 0), \(summary.frames) frames, \(String(format: "%.3f", probe.durationSeconds ?? 0)) s")
+    return Timing(wall: wall, cpu: cpu)
+}
+
+let finalTiming = try await renderPreset(.final)
+let previewTiming = try await renderPreset(.preview)
+if let f = finalTiming, let p = previewTiming {
+    say(String(format: "preview is %.1fx faster than final (CPU %.1fx)", f.wall / p.wall, f.cpu / p.cpu))
+}
 
 // 4. The ffmpeg command-line tool on the same graph and encoder settings.
 func findFFmpeg() -> String? {
@@ -171,10 +198,12 @@ func runFFmpeg(_ ffmpeg: String, preset: RenderPreset, output: String) async thr
 if !options.ffmpeg {
     say("ffmpeg comparison skipped (--no-ffmpeg)")
 } else if let ffmpeg = findFFmpeg() {
-    let cliFinal = try await runFFmpeg(ffmpeg, preset: .final, output: file("cli-final.mp4"))
-    say(String(format: "ffmpeg CLI, same graph, final:   %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliFinal.wall, ratio(cliFinal.wall), cliFinal.cpu, finalTime / cliFinal.wall, finalCPU / cliFinal.cpu))
-    let cliPreview = try await runFFmpeg(ffmpeg, preset: .preview, output: file("cli-preview.mp4"))
-    say(String(format: "ffmpeg CLI, same graph, preview: %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", cliPreview.wall, ratio(cliPreview.wall), cliPreview.cpu, previewTime / cliPreview.wall, previewCPU / cliPreview.cpu))
+    for (preset, timing) in [(RenderPreset.final, finalTiming), (.preview, previewTiming)] {
+        guard let timing else { continue }
+        let cli = try await runFFmpeg(ffmpeg, preset: preset, output: file("cli-\(preset.name).mp4"))
+        let name = (preset.name + ":").padding(toLength: 8, withPad: " ", startingAt: 0)
+        say(String(format: "ffmpeg CLI, same graph, %@ %.2f s = %@, CPU %.1f s; in-process/CLI ratio %.2f (CPU %.2f)", name, cli.wall, ratio(cli.wall), cli.cpu, timing.wall / cli.wall, timing.cpu / cli.cpu))
+    }
 } else {
     say("ffmpeg is not on PATH: the CLI comparison was skipped (install it with `apt-get install -y ffmpeg`; `make bench-render` does)")
 }
@@ -210,5 +239,5 @@ if options.parallel {
         async let b = renderer.render(second, to: file("par1.mp4"))
         _ = try await (a, b)
     }
-    say(String(format: "segments: two 30 s halves one after the other %.2f s (CPU %.1f s), both at once %.2f s (CPU %.1f s); one 60 s render %.2f s (CPU %.1f s)", sequential, sequentialCPU, parallel, parallelCPU, finalTime, finalCPU))
+    say(String(format: "segments: two 30 s halves one after the other %.2f s (CPU %.1f s), both at once %.2f s (CPU %.1f s)", sequential, sequentialCPU, parallel, parallelCPU))
 }

@@ -18,10 +18,20 @@ final class FilterGraph {
     private(set) var videoSink: UnsafeMutablePointer<AVFilterContext>?
     /// The sink of the graph's `[aout]` output, if it has one.
     private(set) var audioSink: UnsafeMutablePointer<AVFilterContext>?
+    /// The `buffer`/`abuffer` sources made for the description's open inputs, by label.
+    private(set) var sources: [String: UnsafeMutablePointer<AVFilterContext>] = [:]
 
     /// Parses `description`, links its open `[vout]`/`[aout]` outputs to sinks and configures it.
-    /// - Parameter threads: slice threads for filters (0 = FFmpeg's choice).
-    init(description: String, formats: SinkFormats, threads: Int32) throws(RenderError) {
+    /// - Parameters:
+    ///   - threads: slice threads for filters (0 = FFmpeg's choice).
+    ///   - inputs: for each open input the description may have, by label, the source filter
+    ///     (`buffer` or `abuffer`) and its arguments; the caller feeds those sources.
+    init(
+        description: String,
+        formats: SinkFormats,
+        threads: Int32,
+        inputs sourceArguments: [String: (filter: String, arguments: String)] = [:]
+    ) throws(RenderError) {
         _ = FFmpegCall.setUp
         cff_clear_last_log_message()
         guard let g = avfilter_graph_alloc() else { throw RenderError(.graphFailed, "out of memory allocating a filter graph") }
@@ -34,9 +44,22 @@ final class FilterGraph {
             avfilter_inout_free(&outputs)
         }
         try FFmpegCall.check(avfilter_graph_parse2(g, description, &inputs, &outputs), .graphFailed, "parsing the filter graph")
-        if let open = inputs {
+        var openInput = inputs
+        while let open = openInput {
             let name = open.pointee.name.map { String(cString: $0) } ?? "?"
-            throw RenderError(.graphFailed, "the filter graph has an unconnected input [\(name)]")
+            guard let source = sourceArguments[name], sources[name] == nil else {
+                throw RenderError(.graphFailed, "the filter graph has an unconnected input [\(name)]")
+            }
+            var ctx: UnsafeMutablePointer<AVFilterContext>?
+            try FFmpegCall.check(
+                avfilter_graph_create_filter(&ctx, avfilter_get_by_name(source.filter), "in_\(name)", source.arguments, nil, g),
+                .graphFailed,
+                "creating the \(source.filter) source for [\(name)] (\(source.arguments))"
+            )
+            guard let ctx else { throw RenderError(.graphFailed, "creating the source for [\(name)]") }
+            try FFmpegCall.check(avfilter_link(ctx, 0, open.pointee.filter_ctx, UInt32(open.pointee.pad_idx)), .graphFailed, "linking [\(name)]")
+            sources[name] = ctx
+            openInput = open.pointee.next
         }
         var cursor = outputs
         while let out = cursor {
@@ -74,14 +97,28 @@ final class FilterGraph {
         return ctx
     }
 
+    /// What one step of the graph did.
+    enum Step {
+        /// It ran (a sink may have frames).
+        case ran
+        /// It cannot go on until a fed source gets a frame.
+        case needsInput
+        /// Every sink reached the end.
+        case ended
+    }
+
+    /// Asks the graph for one more frame on the sink that is furthest behind.
+    func step() throws(RenderError) -> Step {
+        let r = avfilter_graph_request_oldest(graph)
+        if r == FFmpegCall.eof { return .ended }
+        if r == FFmpegCall.eagain { return .needsInput }
+        try FFmpegCall.check(r, .graphFailed, "running the filter graph")
+        return .ran
+    }
+
     /// Asks the graph for one more frame on the sink that is furthest behind.
     /// - Returns: false once every sink reached the end.
-    func requestOldest() throws(RenderError) -> Bool {
-        let r = avfilter_graph_request_oldest(graph)
-        if r == FFmpegCall.eof { return false }
-        if r < 0 && r != FFmpegCall.eagain { try FFmpegCall.check(r, .graphFailed, "running the filter graph") }
-        return true
-    }
+    func requestOldest() throws(RenderError) -> Bool { try step() != .ended }
 
     /// Takes the next ready frame from `sink` into `frame` without running the graph.
     /// - Returns: false when none is ready (or the sink ended).

@@ -44,10 +44,35 @@ public enum GraphEncoder {
         cancellation: RenderCancellation = RenderCancellation(),
         progress: RenderProgressHandler? = nil
     ) async throws(RenderError) -> Summary {
+        try await encode(
+            graph: graph,
+            inputs: [],
+            to: path,
+            format: format,
+            settings: settings,
+            expectedDuration: expectedDuration,
+            cancellation: cancellation,
+            progress: progress
+        )
+    }
+
+    /// ``encode(graph:to:format:settings:expectedDuration:cancellation:progress:)`` for a graph
+    /// whose open inputs are `inputs`, each fed by its own decode thread.
+    static func encode(
+        graph: String,
+        inputs: [FedInput],
+        to path: String,
+        format: OutputFormat? = nil,
+        settings: EncoderSettings = EncoderSettings(),
+        expectedDuration: Flicks? = nil,
+        cancellation: RenderCancellation = RenderCancellation(),
+        progress: RenderProgressHandler? = nil
+    ) async throws(RenderError) -> Summary {
         let result = await RenderThread.run(name: "editbay.render", cancellation: cancellation) {
             Result { () throws(RenderError) -> Summary in
                 try encodeBlocking(
                     graph: graph,
+                    inputs: inputs,
                     to: path,
                     format: format,
                     settings: settings,
@@ -71,6 +96,29 @@ public enum GraphEncoder {
         cancellation: RenderCancellation = RenderCancellation(),
         progress: RenderProgressHandler? = nil
     ) throws(RenderError) -> Summary {
+        try encodeBlocking(
+            graph: description,
+            inputs: [],
+            to: path,
+            format: format,
+            settings: settings,
+            expectedDuration: expectedDuration,
+            cancellation: cancellation,
+            progress: progress
+        )
+    }
+
+    /// The blocking form of ``encode(graph:inputs:to:format:settings:expectedDuration:cancellation:progress:)``.
+    static func encodeBlocking(
+        graph description: String,
+        inputs: [FedInput],
+        to path: String,
+        format: OutputFormat? = nil,
+        settings: EncoderSettings = EncoderSettings(),
+        expectedDuration: Flicks? = nil,
+        cancellation: RenderCancellation = RenderCancellation(),
+        progress: RenderProgressHandler? = nil
+    ) throws(RenderError) -> Summary {
         let url = URL(fileURLWithPath: path)
         guard let output = format ?? OutputFormat(pathExtension: url.pathExtension) else {
             throw RenderError(.invalidRequest, "cannot tell the output format of \(path); use .mp4, .png, .jpg, .m4a or .wav")
@@ -86,14 +134,16 @@ public enum GraphEncoder {
         case .wav: formats.sampleFormat = AV_SAMPLE_FMT_S16
         default: break
         }
-        let graph = try FilterGraph(description: description, formats: formats, threads: Int32(settings.filterThreads))
+        let feeding = try Feeding(inputs: inputs)
+        defer { feeding.stop() }
+        let graph = try FilterGraph(description: description, formats: formats, threads: Int32(settings.filterThreads), inputs: feeding.sourceArguments)
         if output.hasVideo && graph.videoSink == nil { throw RenderError(.invalidRequest, "\(output.rawValue) output needs a [vout] in the graph") }
         if !output.hasVideo && graph.videoSink != nil { throw RenderError(.invalidRequest, "\(output.rawValue) output takes no video; remove [vout]") }
         if !output.hasAudio && graph.audioSink != nil { throw RenderError(.invalidRequest, "\(output.rawValue) output takes no audio; remove [aout]") }
         if output == .m4a || output == .wav, graph.audioSink == nil { throw RenderError(.invalidRequest, "\(output.rawValue) output needs an [aout]") }
 
         let writer = try MediaWriter(path: partial, output: output, graph: graph, settings: settings)
-        try pump(graph: graph, writer: writer, expectedDuration: expectedDuration, cancellation: cancellation, progress: progress)
+        try pump(graph: graph, feeding: feeding, writer: writer, expectedDuration: expectedDuration, cancellation: cancellation, progress: progress)
         try writer.finish()
         let seconds = writer.endSeconds
         let frames = writer.videoFrames
@@ -108,9 +158,11 @@ public enum GraphEncoder {
         return Summary(path: path, videoFrames: frames, seconds: seconds)
     }
 
-    /// The pull loop: request the oldest sink's next frame, drain both sinks, encode, report.
+    /// The pull loop: request the oldest sink's next frame (feeding the source the graph waits
+    /// for most, as the `ffmpeg` tool does), drain both sinks, encode, report.
     private static func pump(
         graph: FilterGraph,
+        feeding: Feeding,
         writer: MediaWriter,
         expectedDuration: Flicks?,
         cancellation: RenderCancellation,
@@ -124,10 +176,15 @@ public enum GraphEncoder {
         let clock = ContinuousClock()
         var lastReport = clock.now
         let imageOnly = writer.output.isImage
+        feeding.startDue(at: 0)
         var running = true
         while running {
             if cancellation.isCancelled { throw RenderError(.cancelled, "the render was cancelled") }
-            running = try graph.requestOldest()
+            switch try graph.step() {
+            case .ended: running = false
+            case .ran: break
+            case .needsInput: try feeding.feedNeediest(graph, cancellation: cancellation)
+            }
             if let sink = graph.videoSink {
                 while try graph.take(from: sink, into: frame) {
                     defer { av_frame_unref(frame) }
@@ -141,6 +198,7 @@ public enum GraphEncoder {
                     try writer.write(audio: frame)
                 }
             }
+            feeding.startDue(at: writer.endSeconds)
             if let progress, clock.now - lastReport >= .milliseconds(500) {
                 lastReport = clock.now
                 let t = (try? Flicks(seconds: writer.endSeconds)) ?? .zero

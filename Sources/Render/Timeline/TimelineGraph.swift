@@ -17,8 +17,54 @@ public struct TimelineGraph: Sendable, Hashable {
         }
     }
 
-    /// The graph description.
+    /// A media stream the graph reads: one clip's video or sound, from its seek point on.
+    ///
+    /// In ``description`` it is a `movie=`/`amovie=` source; in ``fedDescription`` it is the open
+    /// input `[label]` that the renderer feeds from its own demuxer and decoder (see docs/render.md).
+    public struct Input: Sendable, Hashable {
+        /// Which stream of the file.
+        public enum Kind: String, Sendable, Hashable {
+            /// The best video stream (FFmpeg's choice, as `movie` makes it).
+            case video
+            /// The best audio stream.
+            case audio
+        }
+
+        /// The open input's label in ``fedDescription`` (e.g. `s3`).
+        public var label: String
+        /// Video or sound.
+        public var kind: Kind
+        /// The media file.
+        public var path: String
+        /// Seconds from the container's start to seek to (to the keyframe at or before it), or 0 to read from the start.
+        public var seek: Double
+        /// Output seconds at which the graph starts using this stream (a hint for when to start decoding it).
+        public var startSeconds: Double
+        /// The media the chain keeps, in the stream's timestamps, if it trims the stream: from the
+        /// first frame at or after `trimStart` for `trimDuration` seconds (nil for stills).
+        public var trimStart: Double?
+        /// See ``trimStart``.
+        public var trimDuration: Double?
+        /// The clip it belongs to (named in errors).
+        public var clip: String
+        /// The clip's asset (named in errors).
+        public var asset: String
+
+        /// The `movie=`/`amovie=` source equivalent to this input (what the `ffmpeg` tool reads).
+        public var movieSource: String {
+            let filter = kind == .video ? "movie" : "amovie"
+            return "\(filter)=filename=\(FilterSyntax.escape(path))" + (seek > 0 ? ":sp=\(FilterSyntax.number(seek))" : "")
+        }
+    }
+
+    /// The graph description, self-contained: sources are `movie=`/`amovie=` filters, so it runs
+    /// anywhere a graph description does (the benchmark hands it to the `ffmpeg` tool).
     public var description: String
+    /// The same graph with every ``Input`` left as an open input `[label]`: what the renderer
+    /// configures, feeding each from its own decoder thread.
+    public var fedDescription: String
+    /// The media streams the graph reads, in the order their chains appear.
+    public var inputs: [Input]
     /// Output width.
     public var width: Int
     /// Output height.
@@ -52,10 +98,14 @@ public struct TimelineGraph: Sendable, Hashable {
         var builder = Builder(width: size.width, height: size.height, rate: rate, scaler: preset.scaler, sources: sources)
         let video = try builder.video(view: view, frames: frames)
         let audio = try builder.audio(view: view, samples: samples)
-        builder.chains.append("[\(video)]format=yuv420p[vout]")
-        builder.chains.append("[\(audio)]\(FilterSyntax.conformAudio())[aout]")
+        builder.append("[\(video)]format=yuv420p[vout]")
+        builder.append("[\(audio)]\(FilterSyntax.conformAudio())[aout]")
 
-        self.description = builder.chains.joined(separator: ";\n")
+        self.description = builder.chains.map { c in c.input.map { builder.inputs[$0].movieSource + "," } .map { $0 + c.text } ?? c.text }
+            .joined(separator: ";\n")
+        self.fedDescription = builder.chains.map { c in c.input.map { "[\(builder.inputs[$0].label)]" + c.text } ?? c.text }
+            .joined(separator: ";\n")
+        self.inputs = builder.inputs
         self.width = size.width
         self.height = size.height
         self.rate = rate
@@ -72,7 +122,10 @@ private struct Builder {
     let rate: FrameRate
     let scaler: String
     let sources: [String: TimelineGraph.Source]
-    var chains: [String] = []
+    /// Chains in order; a chain that reads a media stream names its input (the source is written
+    /// differently in the two descriptions).
+    private(set) var chains: [(input: Int?, text: String)] = []
+    private(set) var inputs: [TimelineGraph.Input] = []
     private var nextLabel = 0
 
     init(width: Int, height: Int, rate: FrameRate, scaler: String, sources: [String: TimelineGraph.Source]) {
@@ -81,6 +134,34 @@ private struct Builder {
         self.rate = rate
         self.scaler = scaler
         self.sources = sources
+    }
+
+    mutating func append(_ chain: String) { chains.append((nil, chain)) }
+
+    /// Appends a chain that starts with `clip`'s media stream (seeked to `seek` when > 0).
+    mutating func append(
+        reading kind: TimelineGraph.Input.Kind,
+        of clip: ClipRecord,
+        at seek: Double,
+        from startSeconds: Double,
+        trim: (start: Double, duration: Double)?,
+        _ chain: [String]
+    ) throws(RenderError) {
+        let src = try source(for: clip)
+        inputs.append(
+            TimelineGraph.Input(
+                label: label("s"),
+                kind: kind,
+                path: src.path,
+                seek: seek,
+                startSeconds: startSeconds,
+                trimStart: trim?.start,
+                trimDuration: trim?.duration,
+                clip: clip.id,
+                asset: clip.asset
+            )
+        )
+        chains.append((inputs.count - 1, chain.joined(separator: ",")))
     }
 
     mutating func label(_ prefix: String) -> String {
@@ -118,11 +199,11 @@ private struct Builder {
             var parts: [String] = []
             for g in layout.groups { parts += try videoGroup(g, alpha: false) }
             base = label("vt")
-            chains.append(parts.map { "[\($0)]" }.joined() + (parts.count == 1 ? "null" : "concat=n=\(parts.count):v=1:a=0") + "[\(base)]")
+            append(parts.map { "[\($0)]" }.joined() + (parts.count == 1 ? "null" : "concat=n=\(parts.count):v=1:a=0") + "[\(base)]")
             rest = rest.dropFirst()
         } else {
             base = label("vb")
-            chains.append("color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=yuv420p,trim=end_frame=\(frames)[\(base)]")
+            append("color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=yuv420p,trim=end_frame=\(frames)[\(base)]")
         }
         // Upper tracks: each group is shifted to its start and laid over what is below.
         for track in rest {
@@ -135,9 +216,9 @@ private struct Builder {
                 let segments = try videoGroup(g, alpha: alpha)
                 let shifted = label("vs")
                 let join = segments.count == 1 ? "" : "concat=n=\(segments.count):v=1:a=0,"
-                chains.append(segments.map { "[\($0)]" }.joined() + "\(join)setpts=PTS-STARTPTS+\(g.start)[\(shifted)]")
+                append(segments.map { "[\($0)]" }.joined() + "\(join)setpts=PTS-STARTPTS+\(g.start)[\(shifted)]")
                 let out = label("vo")
-                chains.append("[\(base)][\(shifted)]overlay=eof_action=pass:repeatlast=0[\(out)]")
+                append("[\(base)][\(shifted)]overlay=eof_action=pass:repeatlast=0[\(out)]")
                 base = out
             }
         }
@@ -165,14 +246,14 @@ private struct Builder {
                 segments.append(stream)
                 continue
             }
-            chains.append("[\(stream)]split=\(parts.count)" + parts.map { "[\($0.name)s]" }.joined())
+            append("[\(stream)]split=\(parts.count)" + parts.map { "[\($0.name)s]" }.joined())
             for part in parts {
-                chains.append("[\(part.name)s]trim=start_frame=\(part.from):end_frame=\(part.to),setpts=PTS-STARTPTS[\(part.name)]")
+                append("[\(part.name)s]trim=start_frame=\(part.from):end_frame=\(part.to),setpts=PTS-STARTPTS[\(part.name)]")
             }
             var index = 0
             if head > 0, let outgoing = pendingTail {
                 let x = label("vx")
-                chains.append(
+                append(
                     "[\(outgoing)][\(parts[0].name)]xfade=transition=\(Self.xfadeName(p.transitionKind))"
                         + ":duration=\(FilterSyntax.number(frameSeconds(head))):offset=0[\(x)]"
                 )
@@ -194,25 +275,24 @@ private struct Builder {
         let n = p.streamLength
         let pixelFormat = alpha ? "yuva420p" : "yuv420p"
         guard case .clip(let clip) = p.content else {
-            chains.append(
+            append(
                 "color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)[\(out)]"
             )
             return out
         }
         let src = try source(for: clip)
         let conform = FilterSyntax.conformVideo(width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler)
-        var chain: [String]
-        if src.info.kind == .image || src.info.video == nil {
-            if src.info.video == nil {
-                // Not reached: sound-only clips are removed from video tracks (kept for safety as black).
-                chain = ["color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)"]
-            } else {
-                chain = ["movie=filename=\(FilterSyntax.escape(src.path))"]
-                if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
-                chain += [
-                    FilterSyntax.holdStill(frames: n, width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler),
-                ]
-            }
+        // Output seconds where this stream's first frame is shown.
+        let startSeconds = frameSeconds(p.start - p.headHandle)
+        var chain: [String] = []
+        var seek = 0.0
+        var trim: (start: Double, duration: Double)?
+        if src.info.video == nil {
+            // Not reached: sound-only clips are removed from video tracks (kept for safety as black).
+            chain = ["color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)"]
+        } else if src.info.kind == .image {
+            if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
+            chain.append(FilterSyntax.holdStill(frames: n, width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler))
         } else {
             // Media time of the stream's first frame: the in point, minus the head handle, plus any hidden head.
             let frame = clip.speed * frameSeconds(1)
@@ -220,11 +300,11 @@ private struct Builder {
             let start = max(0, wanted)
             let missing = wanted < 0 ? Int64((-wanted / frame).rounded()) : 0
             let mediaSeconds = Double(n - missing + 1) * frame
-            // `sp` counts from the container's start; frame timestamps (and so `trim`) do not.
-            let seek = start > 0 && Self.seeksByIndex(src.info) ? ":sp=\(FilterSyntax.number(start))" : ""
+            // The seek counts from the container's start; frame timestamps (and so `trim`) do not.
+            if start > 0 && Self.seeksByIndex(src.info) { seek = start }
             let origin = src.info.startSeconds ?? 0
+            trim = (start + origin, mediaSeconds)
             chain = [
-                "movie=filename=\(FilterSyntax.escape(src.path))\(seek)",
                 "trim=start=\(FilterSyntax.number(start + origin)):duration=\(FilterSyntax.number(mediaSeconds))",
                 "setpts=PTS-STARTPTS",
             ]
@@ -240,11 +320,16 @@ private struct Builder {
         } else if p.fadeIn > 0 {
             chain.append("fade=t=in:s=\(p.headHandle):n=\(p.fadeIn)")
         }
-        chains.append(chain.joined(separator: ",") + "[\(out)]")
+        chain[chain.count - 1] += "[\(out)]"
+        if src.info.video == nil {
+            append(chain.joined(separator: ","))
+        } else {
+            try append(reading: .video, of: clip, at: seek, from: startSeconds, trim: trim, chain)
+        }
         return out
     }
 
-    /// True for containers with an index, where `movie=…:sp=` lands on the keyframe before the
+    /// True for containers with an index, where a seek lands on the keyframe before the
     /// in point. Others (MPEG-TS, raw streams) seek by byte position and can land past the only
     /// keyframe, so they are decoded from the start and `trim` alone finds the in point.
     static func seeksByIndex(_ info: MediaInfo) -> Bool {
@@ -270,7 +355,7 @@ private struct Builder {
         let tracks = view.tracks.filter { $0.record.kind == .audio && !$0.record.muted && !$0.record.hidden && !$0.clips.isEmpty }
         guard !tracks.isEmpty else {
             let out = label("as")
-            chains.append("anullsrc=r=\(sampleRate):cl=stereo,atrim=end_sample=\(samples),\(FilterSyntax.conformAudio())[\(out)]")
+            append("anullsrc=r=\(sampleRate):cl=stereo,atrim=end_sample=\(samples),\(FilterSyntax.conformAudio())[\(out)]")
             return out
         }
         var trackLabels: [String] = []
@@ -279,12 +364,12 @@ private struct Builder {
             var parts: [String] = []
             for g in layout.groups { parts.append(try audioGroup(g)) }
             let out = label("at")
-            chains.append(parts.map { "[\($0)]" }.joined() + (parts.count == 1 ? "anull" : "concat=n=\(parts.count):v=0:a=1") + "[\(out)]")
+            append(parts.map { "[\($0)]" }.joined() + (parts.count == 1 ? "anull" : "concat=n=\(parts.count):v=0:a=1") + "[\(out)]")
             trackLabels.append(out)
         }
         if trackLabels.count == 1 { return trackLabels[0] }
         let out = label("am")
-        chains.append(
+        append(
             trackLabels.map { "[\($0)]" }.joined() + "amix=inputs=\(trackLabels.count):normalize=0:duration=longest,atrim=end_sample=\(samples)[\(out)]"
         )
         return out
@@ -295,7 +380,7 @@ private struct Builder {
         for p in group.pieces.dropFirst() {
             let next = try audioPiece(p)
             let out = label("ax")
-            chains.append("[\(acc)][\(next)]acrossfade=ns=\(p.transition):c1=tri:c2=tri[\(out)]")
+            append("[\(acc)][\(next)]acrossfade=ns=\(p.transition):c1=tri:c2=tri[\(out)]")
             acc = out
         }
         return acc
@@ -306,12 +391,12 @@ private struct Builder {
         let n = p.streamLength
         let silence = "anullsrc=r=\(sampleRate):cl=stereo,atrim=end_sample=\(n),\(FilterSyntax.conformAudio())"
         guard case .clip(let clip) = p.content else {
-            chains.append("\(silence)[\(out)]")
+            append("\(silence)[\(out)]")
             return out
         }
         let src = try source(for: clip)
         guard src.info.audio != nil, src.info.kind != .image else {
-            chains.append("\(silence)[\(out)]")
+            append("\(silence)[\(out)]")
             return out
         }
         let sample = clip.speed / Double(sampleRate)
@@ -319,10 +404,9 @@ private struct Builder {
         let start = max(0, wanted)
         let missing = wanted < 0 ? Int64((-wanted / sample).rounded()) : 0
         let mediaSeconds = Double(n - missing + 1024) * sample
-        let seek = start > 0 && Self.seeksByIndex(src.info) ? ":sp=\(FilterSyntax.number(start))" : ""
+        let seek = start > 0 && Self.seeksByIndex(src.info) ? start : 0
         let origin = src.info.startSeconds ?? 0
         var chain = [
-            "amovie=filename=\(FilterSyntax.escape(src.path))\(seek)",
             "atrim=start=\(FilterSyntax.number(start + origin)):duration=\(FilterSyntax.number(mediaSeconds))",
             "asetpts=PTS-STARTPTS",
         ]
@@ -332,7 +416,8 @@ private struct Builder {
         chain.append(FilterSyntax.exactSamples(n))
         if clip.gain != 1 { chain.append("volume=\(FilterSyntax.number(max(0, clip.gain)))") }
         if p.fadeIn > 0 { chain.append("afade=t=in:ss=\(p.headHandle):ns=\(p.fadeIn)") }
-        chains.append(chain.joined(separator: ",") + "[\(out)]")
+        chain[chain.count - 1] += "[\(out)]"
+        try append(reading: .audio, of: clip, at: seek, from: sampleSeconds(p.start - p.headHandle), trim: (start + origin, mediaSeconds), chain)
         return out
     }
 }

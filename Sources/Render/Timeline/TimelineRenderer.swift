@@ -52,8 +52,35 @@ public struct TimelineRenderer: Sendable {
     ) async throws(RenderError) -> Summary {
         let graph = try await self.graph(for: view, preset: preset)
         if Task.isCancelled { throw RenderError(.cancelled, "the render was cancelled") }
+        return try await Self.encode(graph, to: path, preset: preset, cancellation: cancellation, progress: progress)
+    }
+
+    /// Encodes a timeline's graph, each of its inputs decoded on a thread of its own and fed to
+    /// the graph (see docs/render.md, "Decoding").
+    static func encode(
+        _ graph: TimelineGraph,
+        to path: String,
+        preset: RenderPreset,
+        cancellation: RenderCancellation = RenderCancellation(),
+        progress: RenderProgressHandler? = nil
+    ) async throws(RenderError) -> Summary {
+        let inputs = graph.inputs.map { i in
+            FedInput(
+                label: i.label,
+                kind: i.kind == .video ? .video : .audio,
+                path: i.path,
+                seek: i.seek,
+                startSeconds: i.startSeconds,
+                span: i.trimStart.flatMap { start in i.trimDuration.map { FedInput.Span(start: start, duration: $0) } },
+                decoderOptions: preset.decoderOptions,
+                decoderThreads: decoderThreads,
+                clip: i.clip,
+                asset: i.asset
+            )
+        }
         let out = try await GraphEncoder.encode(
-            graph: graph.description,
+            graph: graph.fedDescription,
+            inputs: inputs,
             to: path,
             format: .mp4,
             settings: preset.encoder,
@@ -106,6 +133,10 @@ public struct TimelineRenderer: Sendable {
         }
         return try TimelineGraph(view: pruned, preset: preset, sources: sources)
     }
+
+    /// Threads per source decoder. Every source decodes on a thread of its own, ahead of the
+    /// graph, so one decoder thread each keeps the cores busy without frame threading's overhead.
+    static let decoderThreads = 1
 
     static func isRendered(_ track: TrackView) -> Bool {
         switch track.record.kind {

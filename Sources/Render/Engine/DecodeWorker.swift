@@ -1,0 +1,135 @@
+import CFFmpeg
+import Foundation
+
+/// Decodes one ``FedInput`` on a thread of its own, ahead of the graph, into a bounded
+/// ``FrameQueue``; the graph thread takes the frames and adds them to the input's `buffer` source.
+///
+/// The worker object itself is used only by the graph thread; the decode thread shares nothing
+/// with it but the queue and a completion semaphore.
+final class DecodeWorker {
+    /// The stream it decodes.
+    let input: FedInput
+    private let queue: FrameQueue
+    private let done = DispatchSemaphore(value: 0)
+    /// True once its thread was started.
+    private(set) var started = false
+    /// True once the end of its stream was handed to the graph.
+    private(set) var ended = false
+    /// The last timestamp handed to the graph (for the end-of-stream status, as `movie` sets it).
+    private var lastPTS = FFmpegCall.noPTS
+
+    private let stream: SourceDecoder.StreamInfo
+
+    /// Prepares a worker for `input`, a stream described by `stream`.
+    init(input: FedInput, stream: SourceDecoder.StreamInfo) {
+        self.input = input
+        self.stream = stream
+        let p = stream.parameters
+        let frameBytes = p.kind == .video ? Int(p.width) * Int(p.height) * 3 / 2 : 8192
+        // About 24 MB of frames ahead per stream (8 of 1080p), between 2 and 32 frames.
+        queue = FrameQueue(capacity: min(32, max(2, (24 << 20) / max(1, frameBytes))))
+    }
+
+    deinit { stop() }
+
+    /// Starts decoding (once).
+    func start() {
+        guard !started else { return }
+        started = true
+        let input = input
+        let stream = stream
+        let queue = queue
+        let done = done
+        let thread = Thread {
+            Self.decode(input, stream, into: queue)
+            done.signal()
+        }
+        thread.name = "editbay.decode"
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Waits for the next frame (starting the worker if needed) and adds it to `source`, or
+    /// closes `source` at the end of the stream.
+    /// - Throws: ``RenderError`` `SOURCE_UNDECODABLE` naming the clip, `CANCELLED`, or `GRAPH_FAILED` if the graph refuses the frame.
+    func feed(_ source: UnsafeMutablePointer<AVFilterContext>, cancellation: RenderCancellation) throws(RenderError) {
+        guard !ended else { return }
+        start()
+        while true {
+            if cancellation.isCancelled { throw RenderError(.cancelled, "the render was cancelled") }
+            switch queue.pop(timeout: .milliseconds(100)) {
+            case .timedOut:
+                continue
+            case .frame(let frame):
+                var f: UnsafeMutablePointer<AVFrame>? = frame
+                defer { av_frame_free(&f) }
+                if frame.pointee.pts != FFmpegCall.noPTS { lastPTS = frame.pointee.pts }
+                try FFmpegCall.check(av_buffersrc_add_frame_flags(source, frame, 0), .graphFailed, "feeding \(input.label) to the filter graph")
+                return
+            case .end:
+                ended = true
+                try FFmpegCall.check(av_buffersrc_close(source, lastPTS, 0), .graphFailed, "ending \(input.label)")
+                return
+            case .failed(let error):
+                ended = true
+                throw input.failure(error)
+            }
+        }
+    }
+
+    /// Stops the thread (if started) and waits for it; frames not yet taken are freed.
+    func stop() {
+        queue.close()
+        if started {
+            done.wait()
+            started = false
+        }
+    }
+
+    /// Seconds past the end of the media a chain keeps that the worker still decodes: the
+    /// chain's `trim` ends at its first frame's time plus its duration, and that first frame may
+    /// come a little after the trim's start.
+    static let spanMargin = 0.1
+
+    /// The decode thread's body: open, decode into the queue until the end (of the stream, or
+    /// of the media its chain keeps), a failure, or the queue is closed.
+    private static func decode(_ input: FedInput, _ stream: SourceDecoder.StreamInfo, into queue: FrameQueue) {
+        do throws(RenderError) {
+            let decoder = try SourceDecoder(path: input.path, kind: input.kind, known: stream, seek: input.seek)
+            try decoder.openDecoder(options: input.decoderOptions, threads: input.decoderThreads)
+            let timeBase = av_q2d(stream.parameters.timeBase)
+            var end: Double?
+            while true {
+                guard let frame = av_frame_alloc() else { throw RenderError(.sourceUndecodable, "out of memory") }
+                var owned: UnsafeMutablePointer<AVFrame>? = frame
+                let decoded: Bool
+                do { decoded = try decoder.receive(into: frame) } catch {
+                    av_frame_free(&owned)
+                    throw error
+                }
+                guard decoded else {
+                    av_frame_free(&owned)
+                    queue.finish()
+                    return
+                }
+                var last = false
+                if let span = input.span, frame.pointee.pts != FFmpegCall.noPTS {
+                    let t = Double(frame.pointee.pts) * timeBase
+                    if end == nil && t >= span.start - 1e-6 { end = t + span.duration + spanMargin }
+                    if let end, t >= end { last = true }
+                }
+                // The queue owns the frame from here, unless it was closed.
+                if !queue.push(frame) {
+                    av_frame_free(&owned)
+                    return
+                }
+                if last {
+                    queue.finish()
+                    return
+                }
+            }
+        } catch {
+            queue.finish(failure: error)
+        }
+    }
+}
