@@ -97,31 +97,32 @@ final class DecodeWorker {
         do throws(RenderError) {
             let decoder = try SourceDecoder(path: input.path, kind: input.kind, known: stream, seek: input.seek)
             try decoder.openDecoder(options: input.decoderOptions, threads: input.decoderThreads)
+            let pictures = try input.filters.map { f throws(RenderError) in try PictureFilter(f, stream: stream.parameters) }
             let timeBase = av_q2d(stream.parameters.timeBase)
+            // Pictures before the trim's start are dropped here (the trim would drop them): not filtered for nothing.
+            let dropBefore = input.kind == .video ? input.span.map { $0.start - 0.001 } : nil
             var end: Double?
             while true {
                 guard let frame = av_frame_alloc() else { throw RenderError(.sourceUndecodable, "out of memory") }
                 var owned: UnsafeMutablePointer<AVFrame>? = frame
-                let decoded: Bool
-                do { decoded = try decoder.receive(into: frame) } catch {
-                    av_frame_free(&owned)
-                    throw error
-                }
-                guard decoded else {
-                    av_frame_free(&owned)
+                defer { av_frame_free(&owned) }
+                guard try decoder.receive(into: frame) else {
                     queue.finish()
                     return
                 }
                 var last = false
                 if let span = input.span, frame.pointee.pts != FFmpegCall.noPTS {
                     let t = Double(frame.pointee.pts) * timeBase
+                    if let dropBefore, t < dropBefore { continue }
                     if end == nil && t >= span.start - 1e-6 { end = t + span.duration + spanMargin }
                     if let end, t >= end { last = true }
                 }
-                // The queue owns the frame from here, unless it was closed.
-                if !queue.push(frame) {
-                    av_frame_free(&owned)
-                    return
+                if let pictures {
+                    guard try pictures.filter(frame, emit: { queue.push($0) }) else { return }
+                } else {
+                    // The queue owns the frame from here, unless it was closed.
+                    guard queue.push(frame) else { return }
+                    owned = nil
                 }
                 if last {
                     queue.finish()

@@ -23,6 +23,8 @@ struct FedInput: Sendable {
     /// The media the graph keeps, if it trims the stream (`trim=start=…:duration=…`, in the
     /// stream's timestamps): the worker stops decoding a little past its end.
     var span: Span?
+    /// Per-picture filters its decode thread runs on each decoded frame (see ``Filters``).
+    var filters: Filters?
     /// AVCodecContext options for its decoder (e.g. `skip_loop_filter=all`).
     var decoderOptions: [String: String] = [:]
     /// Decoder threads (0 = FFmpeg's choice).
@@ -38,6 +40,18 @@ struct FedInput: Sendable {
         var start: Double
         /// Seconds.
         var duration: Double
+    }
+
+    /// Filters a decode thread runs on each picture it decodes, before the frame goes to the
+    /// graph: only filters that take one picture and give one back without looking at its time
+    /// (turning it upright, scaling it), so running them before the chain's trim changes nothing
+    /// but where the work happens. Scaling a picture right after decoding it, while it is in
+    /// the decoding core's cache, costs a quarter of scaling it later on the graph thread.
+    struct Filters: Sendable, Hashable {
+        /// A filter chain, e.g. `scale=640:360:force_original_aspect_ratio=decrease:flags=fast_bilinear`.
+        var description: String
+        /// The pixel format it outputs (e.g. `yuv420p`).
+        var pixelFormat: String
     }
 
     /// `error` restated for this input: `SOURCE_UNDECODABLE` naming the clip and asset.

@@ -34,7 +34,12 @@ final class Feeding {
                 }
                 streams[key] = stream
             }
-            arguments[input.label] = stream.parameters.buffer
+            if let filters = input.filters {
+                // The decode thread's filters decide what the graph receives.
+                arguments[input.label] = try PictureFilter(filters, stream: stream.parameters).outputBuffer
+            } else {
+                arguments[input.label] = stream.parameters.buffer
+            }
             workers.append(DecodeWorker(input: input, stream: stream))
         }
         self.workers = workers

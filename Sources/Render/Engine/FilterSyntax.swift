@@ -37,8 +37,20 @@ public enum FilterSyntax {
     /// Scales and letterboxes to `width`×`height` keeping the aspect ratio, SAR 1, constant
     /// frame rate `rate`, pixel format `pixelFormat`.
     public static func conformVideo(width: Int, height: Int, rate: FrameRate, pixelFormat: String = "yuv420p", scaler: String = "bicubic") -> String {
-        "scale=\(width):\(height):force_original_aspect_ratio=decrease:flags=\(scaler),pad=\(width):\(height):(ow-iw)/2:(oh-ih)/2,"
-            + "setsar=1,fps=\(Self.rate(rate)),format=\(pixelFormat)"
+        fit(width: width, height: height, scaler: scaler) + "," + letterbox(width: width, height: height, rate: rate, pixelFormat: pixelFormat)
+    }
+
+    /// The first half of ``conformVideo(width:height:rate:pixelFormat:scaler:)``: scales to fit
+    /// inside `width`×`height`, aspect kept. It works on each picture alone, so it can run
+    /// before or after filters that only cut or retime the stream.
+    public static func fit(width: Int, height: Int, scaler: String = "bicubic") -> String {
+        "scale=\(width):\(height):force_original_aspect_ratio=decrease:flags=\(scaler)"
+    }
+
+    /// The second half of ``conformVideo(width:height:rate:pixelFormat:scaler:)``: pads a
+    /// fitted picture to `width`×`height` (centred), SAR 1, constant `rate`, `pixelFormat`.
+    public static func letterbox(width: Int, height: Int, rate: FrameRate, pixelFormat: String = "yuv420p") -> String {
+        "pad=\(width):\(height):(ow-iw)/2:(oh-ih)/2,setsar=1,fps=\(Self.rate(rate)),format=\(pixelFormat)"
     }
 
     /// Holds a single picture for `frames` frames at `rate`, letterboxed to `width`×`height`

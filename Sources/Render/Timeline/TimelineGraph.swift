@@ -45,6 +45,13 @@ public struct TimelineGraph: Sendable, Hashable {
         public var trimStart: Double?
         /// See ``trimStart``.
         public var trimDuration: Double?
+        /// Filters that work on each picture alone (turning it upright, scaling it to fit) which
+        /// the renderer runs on the stream's decode thread, while the picture is still in that
+        /// core's cache, instead of in ``fedDescription`` (in ``description`` they stay in the
+        /// chain, after the trim: the pictures are the same either way). Nil for none.
+        public var decodeFilters: String?
+        /// The pixel format ``decodeFilters`` output (the chain's).
+        public var decodeFormat: String?
         /// The clip it belongs to (named in errors).
         public var clip: String
         /// The clip's asset (named in errors).
@@ -101,9 +108,9 @@ public struct TimelineGraph: Sendable, Hashable {
         builder.append("[\(video)]format=yuv420p[vout]")
         builder.append("[\(audio)]\(FilterSyntax.conformAudio())[aout]")
 
-        self.description = builder.chains.map { c in c.input.map { builder.inputs[$0].movieSource + "," } .map { $0 + c.text } ?? c.text }
+        self.description = builder.chains.map { c in c.input.map { builder.inputs[$0].movieSource + "," + c.movie } ?? c.movie }
             .joined(separator: ";\n")
-        self.fedDescription = builder.chains.map { c in c.input.map { "[\(builder.inputs[$0].label)]" + c.text } ?? c.text }
+        self.fedDescription = builder.chains.map { c in c.input.map { "[\(builder.inputs[$0].label)]" + c.fed } ?? c.fed }
             .joined(separator: ";\n")
         self.inputs = builder.inputs
         self.width = size.width
@@ -122,9 +129,10 @@ private struct Builder {
     let rate: FrameRate
     let scaler: String
     let sources: [String: TimelineGraph.Source]
-    /// Chains in order; a chain that reads a media stream names its input (the source is written
-    /// differently in the two descriptions).
-    private(set) var chains: [(input: Int?, text: String)] = []
+    /// Chains in order, as written in each description; a chain that reads a media stream names
+    /// its input (the source is written differently in the two, and the fed one leaves out the
+    /// filters its decode thread runs).
+    private(set) var chains: [(input: Int?, movie: String, fed: String)] = []
     private(set) var inputs: [TimelineGraph.Input] = []
     private var nextLabel = 0
 
@@ -136,16 +144,21 @@ private struct Builder {
         self.sources = sources
     }
 
-    mutating func append(_ chain: String) { chains.append((nil, chain)) }
+    mutating func append(_ chain: String) { chains.append((nil, chain, chain)) }
 
-    /// Appends a chain that starts with `clip`'s media stream (seeked to `seek` when > 0).
+    /// Appends a chain that starts with `clip`'s media stream (seeked to `seek` when > 0):
+    /// `head`, then the per-picture filters `pixels` (which the fed graph leaves to the decode
+    /// thread, where they output `pixelFormat`), then `tail`.
     mutating func append(
         reading kind: TimelineGraph.Input.Kind,
         of clip: ClipRecord,
         at seek: Double,
         from startSeconds: Double,
         trim: (start: Double, duration: Double)?,
-        _ chain: [String]
+        _ head: [String],
+        pixels: [String] = [],
+        pixelFormat: String? = nil,
+        _ tail: [String]
     ) throws(RenderError) {
         let src = try source(for: clip)
         inputs.append(
@@ -157,11 +170,13 @@ private struct Builder {
                 startSeconds: startSeconds,
                 trimStart: trim?.start,
                 trimDuration: trim?.duration,
+                decodeFilters: pixels.isEmpty ? nil : pixels.joined(separator: ","),
+                decodeFormat: pixels.isEmpty ? nil : pixelFormat,
                 clip: clip.id,
                 asset: clip.asset
             )
         )
-        chains.append((inputs.count - 1, chain.joined(separator: ",")))
+        chains.append((inputs.count - 1, (head + pixels + tail).joined(separator: ","), (head + tail).joined(separator: ",")))
     }
 
     mutating func label(_ prefix: String) -> String {
@@ -281,18 +296,22 @@ private struct Builder {
             return out
         }
         let src = try source(for: clip)
-        let conform = FilterSyntax.conformVideo(width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler)
         // Output seconds where this stream's first frame is shown.
         let startSeconds = frameSeconds(p.start - p.headHandle)
-        var chain: [String] = []
+        let turn = src.info.video.flatMap { FilterSyntax.upright($0.rotation) }
+        // The chain: head (cut, retime), pixels (upright, fit: per picture, left to the decode
+        // thread in the fed graph), tail (letterbox, rate, length, opacity, fades).
+        var head: [String] = []
+        var pixels: [String] = []
+        var tail: [String] = []
         var seek = 0.0
         var trim: (start: Double, duration: Double)?
         if src.info.video == nil {
             // Not reached: sound-only clips are removed from video tracks (kept for safety as black).
-            chain = ["color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)"]
+            tail = ["color=c=black:s=\(width)x\(height):r=\(FilterSyntax.rate(rate)),setsar=1,format=\(pixelFormat),trim=end_frame=\(n)"]
         } else if src.info.kind == .image {
-            if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
-            chain.append(FilterSyntax.holdStill(frames: n, width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler))
+            if let turn { head.append(turn) }
+            head.append(FilterSyntax.holdStill(frames: n, width: width, height: height, rate: rate, pixelFormat: pixelFormat, scaler: scaler))
         } else {
             // Media time of the stream's first frame: the in point, minus the head handle, plus any hidden head.
             let frame = clip.speed * frameSeconds(1)
@@ -304,27 +323,28 @@ private struct Builder {
             if start > 0 && Self.seeksByIndex(src.info) { seek = start }
             let origin = src.info.startSeconds ?? 0
             trim = (start + origin, mediaSeconds)
-            chain = [
+            head = [
                 "trim=start=\(FilterSyntax.number(start + origin)):duration=\(FilterSyntax.number(mediaSeconds))",
                 "setpts=PTS-STARTPTS",
             ]
-            if clip.speed != 1 { chain.append("setpts=PTS/\(FilterSyntax.number(clip.speed))") }
-            if let turn = src.info.video.flatMap({ FilterSyntax.upright($0.rotation) }) { chain.append(turn) }
-            chain.append(conform)
-            if missing > 0 { chain.append("tpad=start=\(missing):start_mode=clone") }
+            if clip.speed != 1 { head.append("setpts=PTS/\(FilterSyntax.number(clip.speed))") }
+            if let turn { pixels.append(turn) }
+            pixels.append(FilterSyntax.fit(width: width, height: height, scaler: scaler))
+            tail.append(FilterSyntax.letterbox(width: width, height: height, rate: rate, pixelFormat: pixelFormat))
+            if missing > 0 { tail.append("tpad=start=\(missing):start_mode=clone") }
         }
-        chain.append(FilterSyntax.exactFrames(n))
+        tail.append(FilterSyntax.exactFrames(n))
         if alpha {
-            if clip.opacity < 1 { chain.append("lutyuv=a=val*\(FilterSyntax.number(max(0, clip.opacity)))") }
-            if p.fadeIn > 0 { chain.append("fade=t=in:s=\(p.headHandle):n=\(p.fadeIn):alpha=1") }
+            if clip.opacity < 1 { tail.append("lutyuv=a=val*\(FilterSyntax.number(max(0, clip.opacity)))") }
+            if p.fadeIn > 0 { tail.append("fade=t=in:s=\(p.headHandle):n=\(p.fadeIn):alpha=1") }
         } else if p.fadeIn > 0 {
-            chain.append("fade=t=in:s=\(p.headHandle):n=\(p.fadeIn)")
+            tail.append("fade=t=in:s=\(p.headHandle):n=\(p.fadeIn)")
         }
-        chain[chain.count - 1] += "[\(out)]"
+        tail[tail.count - 1] += "[\(out)]"
         if src.info.video == nil {
-            append(chain.joined(separator: ","))
+            append(tail.joined(separator: ","))
         } else {
-            try append(reading: .video, of: clip, at: seek, from: startSeconds, trim: trim, chain)
+            try append(reading: .video, of: clip, at: seek, from: startSeconds, trim: trim, head, pixels: pixels, pixelFormat: pixelFormat, tail)
         }
         return out
     }
@@ -417,7 +437,7 @@ private struct Builder {
         if clip.gain != 1 { chain.append("volume=\(FilterSyntax.number(max(0, clip.gain)))") }
         if p.fadeIn > 0 { chain.append("afade=t=in:ss=\(p.headHandle):ns=\(p.fadeIn)") }
         chain[chain.count - 1] += "[\(out)]"
-        try append(reading: .audio, of: clip, at: seek, from: sampleSeconds(p.start - p.headHandle), trim: (start + origin, mediaSeconds), chain)
+        try append(reading: .audio, of: clip, at: seek, from: sampleSeconds(p.start - p.headHandle), trim: (start + origin, mediaSeconds), [], chain)
         return out
     }
 }

@@ -72,6 +72,7 @@ public struct TimelineRenderer: Sendable {
                 seek: i.seek,
                 startSeconds: i.startSeconds,
                 span: i.trimStart.flatMap { start in i.trimDuration.map { FedInput.Span(start: start, duration: $0) } },
+                filters: i.decodeFilters.map { FedInput.Filters(description: $0, pixelFormat: i.decodeFormat ?? "yuv420p") },
                 decoderOptions: preset.decoderOptions,
                 decoderThreads: decoderThreads,
                 clip: i.clip,
