@@ -152,7 +152,11 @@ struct Timing {
 
 func renderPreset(_ preset: RenderPreset) async throws -> Timing? {
     guard options.only == nil || options.only == preset.name else { return nil }
-    if options.printGraph { say(try await renderer.graph(for: view, preset: preset).description) }
+    if options.printGraph {
+        let (graph, wall, _) = try await measure { try await renderer.graph(for: view, preset: preset) }
+        say(graph.description)
+        say(String(format: "(probing the sources and building the graph took %.3f s)", wall))
+    }
     let (summary, wall, cpu) = try await measure(options.runs) { try await renderer.render(view, to: file("\(preset.name).mp4"), preset: preset) }
     let name = preset.name.padding(toLength: 7, withPad: " ", startingAt: 0)
     say(String(format: "%@ (%dx%d, x264 %@ crf %d): %.2f s = %@, CPU %.1f s", name, summary.width, summary.height, preset.encoder.x264Preset, preset.encoder.crf, wall, ratio(wall), cpu))

@@ -152,7 +152,7 @@ import Timeline
         let info = try SourceDecoder.inspect(path: dir.file("good.mp4"), kind: .video)
         let filterGraph = try FilterGraph(description: "[s1]null[vout]", formats: FilterGraph.SinkFormats(), threads: 1, inputs: ["s1": info.parameters.buffer])
         let input = FedInput(label: "s1", kind: .video, path: dir.file("broken.mp4"), seek: 0, startSeconds: 0, clip: "shot-8", asset: "cam")
-        let worker = DecodeWorker(input: input, stream: info)
+        let worker = DecodeWorker(input: input, stream: info, frameBytes: 160 * 90 * 3 / 2)
         #expect {
             try worker.feed(filterGraph.sources["s1"]!, cancellation: RenderCancellation())
         } throws: { error in

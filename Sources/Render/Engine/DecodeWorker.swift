@@ -20,14 +20,18 @@ final class DecodeWorker {
 
     private let stream: SourceDecoder.StreamInfo
 
-    /// Prepares a worker for `input`, a stream described by `stream`.
-    init(input: FedInput, stream: SourceDecoder.StreamInfo) {
+    /// Frames of decoded media a worker may hold ahead of the graph, at most: some 2 s of
+    /// pictures at 360p, 8 frames at 1080p.
+    static let queueBytes = 24 << 20
+    /// At most this many frames ahead (small frames, sound).
+    static let queueFrames = 64
+
+    /// Prepares a worker for `input`, a stream described by `stream`, whose frames (as the
+    /// graph receives them) are about `frameBytes` each.
+    init(input: FedInput, stream: SourceDecoder.StreamInfo, frameBytes: Int) {
         self.input = input
         self.stream = stream
-        let p = stream.parameters
-        let frameBytes = p.kind == .video ? Int(p.width) * Int(p.height) * 3 / 2 : 8192
-        // About 24 MB of frames ahead per stream (8 of 1080p), between 2 and 32 frames.
-        queue = FrameQueue(capacity: min(32, max(2, (24 << 20) / max(1, frameBytes))))
+        queue = FrameQueue(capacity: min(Self.queueFrames, max(2, Self.queueBytes / max(1, frameBytes))))
     }
 
     deinit { stop() }

@@ -7,7 +7,7 @@ import CFFmpeg
 final class Feeding {
     /// Workers start this many output seconds before the graph first reads their stream, so the
     /// file is open, seeked and a few frames decoded when it does.
-    static let lookahead = 1.0
+    static let lookahead = 3.0
 
     private let workers: [DecodeWorker]
     /// Indices of workers not started yet, latest first (started from the end).
@@ -34,13 +34,16 @@ final class Feeding {
                 }
                 streams[key] = stream
             }
+            var frameBytes = stream.parameters.kind == .video ? Int(stream.parameters.width) * Int(stream.parameters.height) * 3 / 2 : 8192
             if let filters = input.filters {
                 // The decode thread's filters decide what the graph receives.
-                arguments[input.label] = try PictureFilter(filters, stream: stream.parameters).outputBuffer
+                let pictures = try PictureFilter(filters, stream: stream.parameters)
+                arguments[input.label] = pictures.outputBuffer
+                frameBytes = pictures.outputFrameBytes
             } else {
                 arguments[input.label] = stream.parameters.buffer
             }
-            workers.append(DecodeWorker(input: input, stream: stream))
+            workers.append(DecodeWorker(input: input, stream: stream, frameBytes: frameBytes))
         }
         self.workers = workers
         self.sourceArguments = arguments

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The producer blocks while it is full; the consumer waits (with a timeout, so it can check for
 /// cancellation) while it is empty. Frames are owned by the queue while in it and move to
-/// whoever takes them.
+/// whoever takes them. A full queue lets its producer go on only once it is down to half, so
+/// the two threads wake each other once per several frames rather than once per frame.
 ///
 /// `@unchecked Sendable`: every stored property is read and written only while `condition` is locked.
 final class FrameQueue: @unchecked Sendable {
@@ -27,6 +28,8 @@ final class FrameQueue: @unchecked Sendable {
     private var finished = false
     private var failure: RenderError?
     private var closed = false
+    private var producerWaiting = false
+    private var consumerWaiting = false
     /// Frames it holds at most.
     let capacity: Int
 
@@ -40,10 +43,14 @@ final class FrameQueue: @unchecked Sendable {
     func push(_ frame: UnsafeMutablePointer<AVFrame>) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !closed && frames.count - head >= capacity { condition.wait() }
+        if frames.count - head >= capacity {
+            producerWaiting = true
+            while !closed && frames.count - head > capacity / 2 { condition.wait() }
+            producerWaiting = false
+        }
         guard !closed else { return false }
         frames.append(frame)
-        condition.broadcast()
+        if consumerWaiting { condition.broadcast() }
         return true
     }
 
@@ -61,9 +68,11 @@ final class FrameQueue: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        consumerWaiting = true
         while head == frames.count && !finished {
             if !condition.wait(until: deadline) { break }
         }
+        consumerWaiting = false
         if head < frames.count {
             let frame = frames[head]
             head += 1
@@ -71,7 +80,7 @@ final class FrameQueue: @unchecked Sendable {
                 frames.removeFirst(head)
                 head = 0
             }
-            condition.broadcast()
+            if producerWaiting && frames.count - head <= capacity / 2 { condition.broadcast() }
             return .frame(frame)
         }
         if let failure { return .failed(failure) }

@@ -33,6 +33,12 @@ final class PictureFilter {
         return ("buffer", args)
     }
 
+    /// About how many bytes a frame it outputs holds.
+    var outputFrameBytes: Int {
+        let pixels = Int(av_buffersink_get_w(sink)) * Int(av_buffersink_get_h(sink))
+        return av_buffersink_get_format(sink) == AV_PIX_FMT_YUVA420P.rawValue ? pixels * 5 / 2 : pixels * 3 / 2
+    }
+
     /// Filters `frame` (its picture moves into the graph; the frame is left empty) and hands
     /// each resulting frame to `emit`, which takes ownership of it.
     /// - Returns: false if `emit` refused a frame (it was freed).
