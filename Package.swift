@@ -267,6 +267,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Interop/pycrdt_client.py", "Interop/ywebsocket_client.cjs"],
             swiftSettings: swiftSettings

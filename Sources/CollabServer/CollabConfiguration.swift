@@ -14,7 +14,8 @@ public struct CollabConfiguration: Sendable {
     public var autoVersionQuietSeconds: Double = 30
     /// Unload a room this many seconds after its last connection left (once everything is durable).
     public var unloadAfterSeconds: Double = 30
-    /// Frames waiting for a slow connection before it is disconnected (it resyncs on reconnect).
+    /// Frames queued for a connection whose socket is full before it is disconnected (it resyncs on
+    /// reconnect).
     public var outboxLimit: Int = 4096
     /// The largest WebSocket message accepted, in bytes.
     public var maximumMessageSize: Int = 16 << 20

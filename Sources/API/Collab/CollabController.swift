@@ -22,6 +22,7 @@ struct CollabController: Sendable {
         let database = self.database
         let registry = self.registry
         let configuration = self.configuration
+        let writers = LoopWriters()
         for (path, kind) in [("sync", RoomConnection.Kind.sync), ("live", .live)] {
             router.ws("api/projects/{project}/\(path)") { request, context in
                 // Refused here (bad token, not a member): the request falls through to the HTTP route of the
@@ -52,7 +53,8 @@ struct CollabController: Sendable {
                     kind: kind,
                     wantsAcks: context.request.uri.queryParameters["ack"] == "1",
                     inbound: inbound,
-                    outbound: outbound,
+                    channel: requestContext.channel,
+                    writers: writers,
                     configuration: configuration,
                     onText: { text, id in await room.receiveLive(text, from: id) }
                 )

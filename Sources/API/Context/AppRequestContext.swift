@@ -18,6 +18,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, We
     public let remoteAddress: SocketAddress?
     /// Set when the request is a WebSocket upgrade that was accepted.
     public let webSocket: WebSocketHandlerReference<AppRequestContext>
+    /// The connection's channel (after a WebSocket upgrade the room writes frames to it directly).
+    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
@@ -25,6 +27,7 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, We
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress
         self.webSocket = .init()
+        self.channel = source.channel
     }
 
     /// JSON bodies are small; uploads stream and have their own limit.

@@ -9,10 +9,10 @@ import Timeline
 ///
 /// The room owns the CRDT document and the server's view of awareness. Every change, whoever sends it
 /// (a Yjs client, a JSON client, a REST call, a job), is applied here, appended to the update log and
-/// only then relayed to the other connections: the same encoded frame is yielded to every outbox.
+/// only then relayed to the other connections: the same encoded frame is given to every outbox.
 ///
-/// Connections never block the room: each has a bounded outbox that its WebSocket task drains; a
-/// connection whose outbox overflows is closed (its client resyncs when it reconnects).
+/// Connections never block the room: each has a ``ConnectionOutbox`` that queues and writes on its own; a
+/// connection too far behind is closed (its client resyncs when it reconnects).
 public actor Room {
     public let projectID: UUID
     let project: ProjectDocument
@@ -71,7 +71,7 @@ public actor Room {
     /// Registers a connection and queues the opening messages of its protocol. Over the per-project or
     /// per-user limit, the connection is closed at once with code 4429 and a reason.
     public func connect(_ participant: Participant, kind: RoomConnection.Kind, wantsAcks: Bool = false,
-                        outbox: AsyncStream<OutboundMessage>.Continuation) async -> ConnectionID {
+                        outbox: any ConnectionOutbox) async -> ConnectionID {
         let id = ConnectionID(value: nextConnection)
         nextConnection += 1
         let limits = dependencies.configuration
@@ -80,7 +80,7 @@ public actor Room {
             let reason = connections.count >= limits.maximumConnectionsPerProject
                 ? "TOO_MANY_CONNECTIONS: this project has \(limits.maximumConnectionsPerProject) connections"
                 : "TOO_MANY_CONNECTIONS: at most \(limits.maximumConnectionsPerUser) connections per user and project"
-            outbox.yield(.close(code: 4429, reason: reason))
+            _ = outbox.send(.close(code: 4429, reason: reason))
             outbox.finish()
             return id
         }
@@ -122,7 +122,7 @@ public actor Room {
     /// Closes every connection of `userID` (their membership was removed or their role changed).
     public func disconnect(userID: UUID, reason: String) {
         for (id, connection) in connections where connection.participant.userID == userID {
-            connection.outbox.yield(.close(code: 4403, reason: reason))
+            _ = connection.outbox.send(.close(code: 4403, reason: reason))
             disconnect(id)
         }
     }
@@ -130,16 +130,16 @@ public actor Room {
     /// Closes every connection (the room is being dropped).
     func closeAll(code: UInt16, reason: String) {
         for (id, connection) in connections {
-            connection.outbox.yield(.close(code: code, reason: reason))
+            _ = connection.outbox.send(.close(code: code, reason: reason))
             disconnect(id)
         }
     }
 
     func send(_ message: OutboundMessage, to id: ConnectionID) {
         guard let connection = connections[id] else { return }
-        if case .dropped = connection.outbox.yield(message) {
+        if !connection.outbox.send(message) {
             logger.notice("closing a connection that cannot keep up", metadata: ["connection": "\(id)"])
-            connection.outbox.yield(.close(code: 1008, reason: "too slow: reconnect to resync"))
+            _ = connection.outbox.send(.close(code: 1008, reason: "too slow: reconnect to resync"))
             disconnect(id)
         }
     }

@@ -18,7 +18,7 @@ public struct RoomConnection: Sendable {
     public let participant: Participant
     public let kind: Kind
     public let wantsAcks: Bool
-    let outbox: AsyncStream<OutboundMessage>.Continuation
+    let outbox: any ConnectionOutbox
     /// Live protocol: the cursor and selection this connection last reported.
     var cursor: LiveCursor?
     var selection: [String] = []
@@ -32,7 +32,7 @@ public struct RoomConnection: Sendable {
     var rate: MessageRate
 
     init(
-        id: ConnectionID, participant: Participant, kind: Kind, wantsAcks: Bool, outbox: AsyncStream<OutboundMessage>.Continuation,
+        id: ConnectionID, participant: Participant, kind: Kind, wantsAcks: Bool, outbox: any ConnectionOutbox,
         rate: MessageRate
     ) {
         self.id = id

@@ -1,0 +1,146 @@
+import CollabServer
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// A connection's outbox that writes WebSocket frames straight to its NIO channel.
+///
+/// The room hands a frame to the channel's ``LoopWriter``, which writes everything queued for its event loop
+/// in one hop and flushes each channel once: no task per connection, and a broadcast to many clients costs
+/// one wake-up per event loop rather than several thread hand-offs per client.
+///
+/// Back-pressure: a frame written while the socket is not writable (NIO's write buffer above its high-water
+/// mark) counts towards `limit`; past it, ``send(_:)`` refuses and the room closes the connection. A writable
+/// socket resets the count. A close frame is always queued, and the socket is closed a little later even if
+/// the client never reads it (a stalled client's close frame waits behind everything it did not read).
+final class ChannelOutbox: ConnectionOutbox {
+    let channel: any Channel
+    private let writer: LoopWriter
+    private let limit: Int
+    /// Frames written while the socket was full, in a row (updated on the event loop).
+    private let backlog = Atomic<Int>(0)
+    private let finished = Atomic<Bool>(false)
+
+    init(channel: any Channel, writer: LoopWriter, limit: Int) {
+        self.channel = channel
+        self.writer = writer
+        self.limit = limit
+    }
+
+    func send(_ message: OutboundMessage) -> Bool {
+        if finished.load(ordering: .relaxed) { return true }
+        switch message {
+        case .binary, .text:
+            if backlog.load(ordering: .relaxed) > limit { return false }
+        case .close:
+            break
+        }
+        switch message {
+        case .binary(let bytes):
+            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .binary, data: channel.allocator.buffer(bytes: bytes)))
+        case .text(let text):
+            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)))
+        case .close(let code, let reason):
+            finished.store(true, ordering: .relaxed)
+            var data = channel.allocator.buffer(capacity: 2 + 123)
+            data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code)))
+            data.writeBytes(Self.closeReason(reason))
+            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .connectionClose, data: data), closes: true)
+        }
+        return true
+    }
+
+    func finish() {
+        finished.store(true, ordering: .relaxed)
+    }
+
+    /// Called on the event loop before each write.
+    func noteWritability(_ writable: Bool) {
+        if writable {
+            backlog.store(0, ordering: .relaxed)
+        } else {
+            backlog.add(1, ordering: .relaxed)
+        }
+    }
+
+    /// A close frame's reason: at most 123 bytes of UTF-8, cut at a character boundary.
+    static func closeReason(_ reason: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for character in reason {
+            let utf8 = Array(String(character).utf8)
+            guard bytes.count + utf8.count <= 123 else { break }
+            bytes += utf8
+        }
+        return bytes
+    }
+}
+
+/// Writes frames queued from any thread to the channels of one event loop.
+///
+/// The first frame queued while the loop has none pending schedules one drain on the loop; the drain writes
+/// every frame queued by then, in order, and flushes each channel once.
+final class LoopWriter: Sendable {
+    private struct Item: Sendable {
+        let outbox: ChannelOutbox
+        let frame: WebSocketFrame
+        let closes: Bool
+    }
+
+    let eventLoop: any EventLoop
+    private let pending = Mutex<[Item]>([])
+    /// Seconds a closed-by-us connection gets to answer the close frame before its socket is closed.
+    private static let closeGrace: TimeAmount = .seconds(2)
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ outbox: ChannelOutbox, _ frame: WebSocketFrame, closes: Bool = false) {
+        let first = pending.withLock { items in
+            items.append(Item(outbox: outbox, frame: frame, closes: closes))
+            return items.count == 1
+        }
+        if first { eventLoop.execute { self.drain() } }
+    }
+
+    private func drain() {
+        var items: [Item] = []
+        pending.withLock { swap(&$0, &items) }
+        var written: [ObjectIdentifier: any Channel] = [:]
+        for item in items {
+            let channel = item.outbox.channel
+            guard channel.isActive else { continue }
+            item.outbox.noteWritability(channel.isWritable)
+            channel.write(item.frame, promise: nil)
+            written[ObjectIdentifier(channel)] = channel
+            if item.closes {
+                channel.scheduleClose(after: Self.closeGrace)
+            }
+        }
+        for channel in written.values { channel.flush() }
+    }
+}
+
+extension Channel {
+    /// Closes the channel after `delay` unless it closed by then (the client answered the close frame).
+    fileprivate func scheduleClose(after delay: TimeAmount) {
+        eventLoop.scheduleTask(in: delay) { [self] in
+            if isActive { close(promise: nil) }
+        }
+    }
+}
+
+/// The ``LoopWriter`` of each event loop.
+final class LoopWriters: Sendable {
+    private let writers = Mutex<[ObjectIdentifier: LoopWriter]>([:])
+
+    func writer(for eventLoop: any EventLoop) -> LoopWriter {
+        writers.withLock { writers in
+            let key = ObjectIdentifier(eventLoop)
+            if let writer = writers[key] { return writer }
+            let writer = LoopWriter(eventLoop: eventLoop)
+            writers[key] = writer
+            return writer
+        }
+    }
+}
