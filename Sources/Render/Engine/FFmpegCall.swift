@@ -3,7 +3,10 @@ import CFFmpeg
 /// Helpers turning FFmpeg return codes into ``RenderError``s.
 enum FFmpegCall {
     /// Installs the log capture once per process (FFmpeg's log then goes to a per-thread buffer).
-    static let setUp: Void = { cff_install_log_capture() }()
+    static let setUp: Void = {
+        cff_install_log_capture()
+        CPUTuning.apply()
+    }()
 
     /// The text of an FFmpeg error code, followed by the last error FFmpeg logged on this thread.
     static func describe(_ code: Int32) -> String {
