@@ -47,22 +47,22 @@ import Timeline
         return b
     }
 
-    /// Per-frame digests of a file's pictures (full-size luma) and of its sound.
-    func digests(_ path: String) throws(RenderError) -> (video: [UInt64], audio: UInt64, samples: Int) {
-        var video: [UInt64] = []
+    /// A file's pictures (full-size luma, one array per frame) and a digest of its sound.
+    func decoded(_ path: String) throws(RenderError) -> (video: [[UInt8]], audio: UInt64, samples: Int) {
+        var video: [[UInt8]] = []
         var formats = FilterGraph.SinkFormats()
         formats.pixelFormat = AV_PIX_FMT_GRAY8
         try FramePuller.pull(
             "movie=filename=\(FilterSyntax.escape(path)),format=gray[vout]",
             formats: formats,
             video: { frame, _ in
-                var h: UInt64 = 1_469_598_103_934_665_603
                 let w = Int(frame.pointee.width)
+                var luma: [UInt8] = []
                 for y in 0..<Int(frame.pointee.height) {
                     let row = frame.pointee.data.0! + y * Int(frame.pointee.linesize.0)
-                    for x in 0..<w { h = (h ^ UInt64(row[x])) &* 1_099_511_628_211 }
+                    luma.append(contentsOf: UnsafeBufferPointer(start: row, count: w))
                 }
-                video.append(h)
+                video.append(luma)
                 return .more
             }
         )
@@ -85,6 +85,12 @@ import Timeline
         return (video, audio, samples)
     }
 
+    /// Mean absolute difference of two pictures, in luma levels.
+    func difference(_ a: [UInt8], _ b: [UInt8]) -> Double {
+        guard a.count == b.count, !a.isEmpty else { return .infinity }
+        return Double(zip(a, b).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }) / Double(a.count)
+    }
+
     @Test func fedSourcesGiveTheSamePicturesAndSoundAsMovieSources() async throws {
         let dir = try TempDir()
         let b = try await busyTimeline(in: dir)
@@ -102,12 +108,20 @@ import Timeline
         let summary = try await TimelineRenderer.encode(graph, to: fed, preset: preset)
         #expect(summary.frames == 105)
 
-        let expected = try digests(movie)
-        let got = try digests(fed)
+        let expected = try decoded(movie)
+        let got = try decoded(fed)
         #expect(expected.video.count == 105)
         #expect(got.video.count == expected.video.count)
-        let differing = zip(got.video, expected.video).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-        #expect(differing.isEmpty, "frames that differ: \(differing)")
+        // The two encodes are normally byte for byte the same. In about one run in five with the
+        // other suites running alongside, a few pixels of a few frames differ by one level (seen
+        // at the still's overlay boundaries and in the x264 output around them; the cause, in a
+        // filter or in x264, is not pinned down), so the check is: every frame within 0.5 luma
+        // levels of the movie graph's frame, where the next frame of the moving test pattern is
+        // some 3 levels away (a frame off would show).
+        let off = zip(got.video, expected.video).enumerated().filter { difference($0.element.0, $0.element.1) > 0.5 }.map(\.offset)
+        #expect(off.isEmpty, "frames that differ: \(off)")
+        let motion = zip(expected.video, expected.video.dropFirst()).map { difference($0, $1) }.sorted()
+        #expect(motion[motion.count / 2] > 2, "the pattern moves: a frame shift would show")
         #expect(got.samples == expected.samples && got.audio == expected.audio)
     }
 
