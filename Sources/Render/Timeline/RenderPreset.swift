@@ -32,16 +32,17 @@ public struct RenderPreset: Sendable, Hashable, Codable {
     public static let final = RenderPreset(name: "final", encoder: EncoderSettings(x264Preset: "veryfast", crf: 20, audioBitRate: 192_000))
 
     /// At most 360 lines high; x264 `ultrafast` with `tune=fastdecode`, CRF 26, AAC 128 kbit/s;
-    /// fast bilinear scaling; sources decoded without their in-loop deblocking filter
-    /// (`skip_loop_filter=all`: H.264/HEVC decode 20–30 % faster; the blocking it leaves is
-    /// hardly visible once the picture is scaled down) and with `flags2=+fast` (speed-ups the
-    /// standard does not guarantee bit-exact). Several times faster than ``final`` at 1080p.
+    /// fast bilinear scaling; one filter thread (the sources are decoded and scaled on threads of
+    /// their own, and slice threads on 360p pictures cost more than they save); sources decoded
+    /// without their in-loop deblocking filter (`skip_loop_filter=all`: H.264/HEVC with
+    /// deblocking decode 20–30 % faster, and the blocking it leaves is hardly visible once the
+    /// picture is scaled down). Several times faster than ``final`` at 1080p.
     public static let preview = RenderPreset(
         name: "preview",
         maxHeight: 360,
         encoder: EncoderSettings(x264Preset: "ultrafast", crf: 26, x264Tune: "fastdecode", audioBitRate: 128_000, filterThreads: 1),
         scaler: "fast_bilinear",
-        decoderOptions: ["skip_loop_filter": "all", "flags2": "+fast"]
+        decoderOptions: ["skip_loop_filter": "all"]
     )
 
     /// The built-in presets.
