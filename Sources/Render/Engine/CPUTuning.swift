@@ -1,3 +1,4 @@
+import CFFmpeg
 import Foundation
 
 /// FFmpeg CPU-feature adjustments made once per process, before any FFmpeg context exists.
@@ -9,18 +10,10 @@ import Foundation
 /// 12 % of a decode-and-scale run). The flag only changes which scaler kernels are chosen; the
 /// pictures are the same.
 enum CPUTuning {
-    /// `AV_CPU_FLAG_SLOW_GATHER` (libavutil/cpu.h, which the CFFmpeg shim does not include).
-    static let slowGather: Int32 = 0x200_0000
-
     /// Marks gathers slow on AMD processors (Linux: read from `/proc/cpuinfo`).
     static func apply() {
         guard isAMD else { return }
-        // libavutil/cpu.h is not part of the shim: look the two functions up in the loaded libavutil.
-        typealias Get = @convention(c) () -> Int32
-        typealias Force = @convention(c) (Int32) -> Void
-        guard let get = dlsym(nil, "av_get_cpu_flags"), let force = dlsym(nil, "av_force_cpu_flags") else { return }
-        let flags = unsafeBitCast(get, to: Get.self)()
-        unsafeBitCast(force, to: Force.self)(flags | slowGather)
+        av_force_cpu_flags(av_get_cpu_flags() | AV_CPU_FLAG_SLOW_GATHER)
     }
 
     private static var isAMD: Bool {
