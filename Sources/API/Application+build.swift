@@ -1,13 +1,13 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Prometheus
 import ServiceLifecycle
 import Storage
 import CollabServer
-import HummingbirdWebSocket
 
 /// What the HTTP application needs from the outside: the database, its configuration and its metrics.
 public struct ApplicationDependencies: Sendable {
@@ -69,13 +69,9 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         blobs: blobs,
         jobs: jobs
     )
-    let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: dependencies.collab)
     var app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: webSocketRouter,
-            configuration: .init(ws: .init(maxFrameSize: dependencies.collab.maximumMessageSize))
-        ),
+        server: collabServer(database: database, tokens: tokens, registry: registry, collab: dependencies.collab),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "EditBay"
@@ -156,17 +152,10 @@ func buildRouter(
     return router
 }
 
-/// The router for WebSocket upgrades (`ws /api/projects/{id}/sync`). A refused upgrade falls through to
-/// the HTTP router, which answers the same path with the error envelope.
-func buildWebSocketRouter(
-    database: Database,
-    tokens: TokenService,
-    registry: RoomRegistry,
-    collab: CollabConfiguration
-) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
-    router.add(middleware: AuthMiddleware(tokens: tokens))
-    let projects = ProjectController(database: database, registry: registry)
-    CollabController(database: database, registry: registry, projects: projects, configuration: collab).addWebSocketRoutes(to: router)
-    return router
+/// HTTP/1.1 through the router's responder, plus the collaboration WebSocket upgrades (``CollabChannel``). A
+/// refused upgrade goes on as plain HTTP: the route of the same path answers with the error envelope.
+func collabServer(database: Database, tokens: TokenService, registry: RoomRegistry, collab: CollabConfiguration) -> HTTPServerBuilder {
+    let gate = SocketGate(tokens: tokens, database: database)
+    let sockets = RoomSockets(registry: registry, configuration: collab)
+    return HTTPServerBuilder { responder in CollabChannel(responder: responder, gate: gate, sockets: sockets) }
 }

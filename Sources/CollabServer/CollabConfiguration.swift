@@ -28,6 +28,9 @@ public struct CollabConfiguration: Sendable {
     public var messageBurst: Double = 1000
     /// Largest document, counted as the bytes of its state and the updates since (code 1009 beyond).
     public var maximumDocumentBytes: Int = 64 << 20
+    /// How often an idle WebSocket client is pinged (seconds); one that has not answered the previous ping
+    /// is closed with 1001 "Ping timeout".
+    public var pingIntervalSeconds: Double = 30
     /// How often the maintenance loop runs (seconds).
     public var maintenanceInterval: Double = 1
 

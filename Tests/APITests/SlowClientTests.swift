@@ -46,11 +46,15 @@ struct SlowClientTests {
                 #expect(left == 1)
             }
             #expect((editorClose?.closeCode ?? .normalClosure) == .normalClosure)
-            // The server closed the stalled socket itself (not its keep-alive ping, 60 s later); the close frame
-            // waited behind the frames it never read, so none arrives.
+            // The server closed the stalled socket itself (not its keep-alive ping, 30–60 s later). Its close frame
+            // waits behind the frames the client did not read: it arrives only if the client drains them within
+            // the 2 s grace, otherwise the socket just ends.
             let bytes = try await stalled.readToEnd()
             #expect(bytes.count < 12_000_000)
-            #expect(StalledClient.closeFrame(in: bytes)?.reason == nil)
+            if let close = StalledClient.closeFrame(in: bytes) {
+                #expect(close.code == 1008)
+                #expect(close.reason.hasPrefix("too slow"))
+            }
             // Everything the editor sent is in the room.
             try await withSyncClient(port: port, project: project, token: owner.accessToken) { reader in
                 try await reader.handshake()
@@ -60,11 +64,46 @@ struct SlowClientTests {
     }
 }
 
+@Suite("Keep-alive pings", .timeLimit(.minutes(1)))
+struct KeepAliveTests {
+    @Test("a client that answers pings stays; one that does not is closed with 1001 \"Ping timeout\"")
+    func silentClientsAreClosed() async throws {
+        var collab = CollabConfiguration()
+        collab.pingIntervalSeconds = 3
+        try await TestApp.run(.live, collab: collab) { app in
+            let owner = try await app.register("Owner")
+            let project = try await app.createProject("Pings", owner: owner)
+            let port = try #require(app.client.port)
+            // Reads everything, answers nothing.
+            let silent = try await StalledClient.connect(port: port, path: "/api/projects/\(project)/sync?token=\(owner.accessToken)", reading: true)
+            // The WebSocket client library answers pings while it reads: a client that keeps reading is still
+            // served after several intervals.
+            let rounds = Mutex(0)
+            try await withSyncClient(port: port, project: project, token: owner.accessToken) { session in
+                try await session.handshake()
+                for round in 0..<40 {
+                    try await Task.sleep(for: .milliseconds(200))
+                    try await session.edit { $0.getMap("meta").set("name", .string("Round \(round)")) }
+                    try await session.send(.queryAwareness)
+                    _ = try await session.expect { if case .awareness = $0 { true } else { false } }
+                    rounds.withLock { $0 += 1 }
+                }
+            }
+            #expect(rounds.withLock { $0 } == 40)
+            let bytes = try await silent.readToEnd()
+            let close = try #require(StalledClient.closeFrame(in: bytes))
+            #expect(close.code == 1001)
+            #expect(close.reason == "Ping timeout")
+        }
+    }
+}
+
 /// A raw WebSocket client that upgrades and then reads nothing until asked (NIO with `autoRead` off and a
 /// small receive buffer).
 struct StalledClient {
     let channel: any Channel
     let received: Collector
+    let reading: Bool
 
     final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
@@ -94,10 +133,11 @@ struct StalledClient {
         }
     }
 
-    static func connect(port: Int, path: String) async throws -> StalledClient {
+    /// - Parameter reading: read from the start (a client that reads but never answers a ping).
+    static func connect(port: Int, path: String, reading: Bool = false) async throws -> StalledClient {
         let collector = Collector()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.autoRead, value: false)
+            .channelOption(.autoRead, value: reading)
             .channelOption(.socketOption(.so_rcvbuf), value: 4096)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
@@ -106,13 +146,15 @@ struct StalledClient {
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
         try await channel.writeAndFlush(ByteBuffer(string: request))
-        return StalledClient(channel: channel, received: collector)
+        return StalledClient(channel: channel, received: collector, reading: reading)
     }
 
     /// Starts reading and returns everything the server sent until it closed the connection.
     func readToEnd() async throws -> [UInt8] {
-        try await channel.setOption(.autoRead, value: true).get()
-        channel.read()
+        if !reading {
+            try? await channel.setOption(.autoRead, value: true).get()
+            channel.read()
+        }
         await received.waitForEnd()
         return received.bytes.withLock { $0 }
     }

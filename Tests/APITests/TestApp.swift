@@ -50,10 +50,9 @@ struct TestApp {
                 database: database, tokens: tokens, configuration: configuration, metrics: PrometheusCollectorRegistry(),
                 registry: registry, collab: collab, blobs: blobs, jobs: jobs
             )
-            let webSocketRouter = buildWebSocketRouter(database: database, tokens: tokens, registry: registry, collab: collab)
             let app = Application(
                 router: router,
-                server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+                server: collabServer(database: database, tokens: tokens, registry: registry, collab: collab),
                 logger: TestDatabase.logger
             )
             try await app.test(setup) { client in

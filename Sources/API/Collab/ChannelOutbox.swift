@@ -20,6 +20,7 @@ final class ChannelOutbox: ConnectionOutbox {
     /// Frames written while the socket was full, in a row (updated on the event loop).
     private let backlog = Atomic<Int>(0)
     private let finished = Atomic<Bool>(false)
+    private let sentClose = Atomic<Bool>(false)
 
     init(channel: any Channel, writer: LoopWriter, limit: Int) {
         self.channel = channel
@@ -41,6 +42,7 @@ final class ChannelOutbox: ConnectionOutbox {
         case .text(let text):
             writer.enqueue(self, WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)))
         case .close(let code, let reason):
+            if sentClose.exchange(true, ordering: .relaxed) { return true }
             finished.store(true, ordering: .relaxed)
             var data = channel.allocator.buffer(capacity: 2 + 123)
             data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code)))
@@ -53,6 +55,9 @@ final class ChannelOutbox: ConnectionOutbox {
     func finish() {
         finished.store(true, ordering: .relaxed)
     }
+
+    /// Whether a close frame was queued (the client's close then only ends the connection).
+    var closeSent: Bool { sentClose.load(ordering: .relaxed) }
 
     /// Called on the event loop before each write.
     func noteWritability(_ writable: Bool) {

@@ -3,64 +3,19 @@ import CollabServer
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
 import Storage
 import Timeline
 
-/// The collaboration routes: `ws …/sync` (y-websocket), the timeline view, server-side operations,
-/// versions and history.
+/// The collaboration routes over HTTP: the timeline view, server-side operations, versions and history (the
+/// WebSocket upgrades of `…/sync` and `…/live` are handled by ``CollabChannel``).
 struct CollabController: Sendable {
     let database: Database
     let registry: RoomRegistry
     let projects: ProjectController
     let configuration: CollabConfiguration
-
-    func addWebSocketRoutes(to router: Router<AppRequestContext>) {
-        let database = self.database
-        let registry = self.registry
-        let configuration = self.configuration
-        let writers = LoopWriters()
-        for (path, kind) in [("sync", RoomConnection.Kind.sync), ("live", .live)] {
-            router.ws("api/projects/{project}/\(path)") { request, context in
-                // Refused here (bad token, not a member): the request falls through to the HTTP route of the
-                // same path, which answers with the error envelope before any document data is sent.
-                guard let projectID = context.parameters.get("project").flatMap(UUID.init(uuidString:)),
-                    try await SocketPump.participant(context, projectID: projectID, database: database) != nil
-                else { return .dontUpgrade }
-                return .upgrade([:])
-            } onUpgrade: { inbound, outbound, context in
-                let requestContext = context.requestContext
-                guard let projectID = requestContext.parameters.get("project").flatMap(UUID.init(uuidString:)),
-                    let participant = try await SocketPump.participant(requestContext, projectID: projectID, database: database)
-                else {
-                    try await outbound.close(.policyViolation, reason: "not a member of this project")
-                    return
-                }
-                let room: Room
-                do {
-                    room = try await registry.room(for: projectID)
-                } catch {
-                    context.logger.error("could not load the room", metadata: ["error": "\(String(reflecting: error))"])
-                    try await outbound.close(.unexpectedServerError, reason: "the project could not be loaded")
-                    return
-                }
-                try await SocketPump.run(
-                    room: room,
-                    participant: participant,
-                    kind: kind,
-                    wantsAcks: context.request.uri.queryParameters["ack"] == "1",
-                    inbound: inbound,
-                    channel: requestContext.channel,
-                    writers: writers,
-                    configuration: configuration,
-                    onText: { text, id in await room.receiveLive(text, from: id) }
-                )
-            }
-        }
-    }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("{project}/sync", use: syncWithoutUpgrade)

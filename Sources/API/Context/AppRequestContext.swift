@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HummingbirdWebSocket
 import NIOCore
 
 /// The signed-in user a request acts for.
@@ -10,24 +9,18 @@ public struct AuthenticatedUser: Sendable, Equatable {
 }
 
 /// Per-request data: the request id, the caller's address and, once authenticated, the user.
-public struct AppRequestContext: RequestContext, RemoteAddressRequestContext, WebSocketRequestContext {
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Echoed as `X-Request-Id` and in every envelope's `meta.requestId`.
     public var requestID: String
     public var identity: AuthenticatedUser?
     public let remoteAddress: SocketAddress?
-    /// Set when the request is a WebSocket upgrade that was accepted.
-    public let webSocket: WebSocketHandlerReference<AppRequestContext>
-    /// The connection's channel (after a WebSocket upgrade the room writes frames to it directly).
-    public let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.requestID = UUID().uuidString.lowercased()
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress
-        self.webSocket = .init()
-        self.channel = source.channel
     }
 
     /// JSON bodies are small; uploads stream and have their own limit.
