@@ -156,8 +156,12 @@ struct WorkerPoolTests {
             let handler = TestHandler("ping") { _ in .string("pong") }
             let configuration = testConfiguration(concurrency: 1, poll: .seconds(60), events: events)
             try await withServices([makePool(database, [handler], configuration)]) {
-                try await eventually("the worker to listen and idle") {
-                    events.all.contains(.listening) && events.all.contains(.idle(slot: 0))
+                // Listening rings the doorbell once (notifications may have been missed before): wait until the
+                // slot has taken that ring and is idle again, so the next wake can only come from the job's NOTIFY.
+                try await eventually("the worker to listen, take the listening ring and idle") {
+                    let all = events.all
+                    guard let listening = all.firstIndex(of: .listening) else { return false }
+                    return all[listening...].contains(.woke(slot: 0, reason: .notification)) && all.last == .idle(slot: 0)
                 }
                 let before = events.all.count
                 let job = try await queue.enqueue(JobRequest(kind: "ping", projectID: nil, createdBy: nil))
