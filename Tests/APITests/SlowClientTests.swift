@@ -107,28 +107,37 @@ struct StalledClient {
 
     final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        let bytes = Mutex<[UInt8]>([])
-        let ended = Mutex<CheckedContinuation<Void, Never>?>(nil)
-        let isEnded = Mutex(false)
+        private struct State {
+            var bytes: [UInt8] = []
+            var ended = false
+            var waiter: CheckedContinuation<Void, Never>?
+        }
+        private let state = Mutex(State())
+
+        var bytes: [UInt8] { state.withLock { $0.bytes } }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let buffer = unwrapInboundIn(data)
-            bytes.withLock { $0 += buffer.readableBytesView }
+            state.withLock { $0.bytes += buffer.readableBytesView }
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            isEnded.withLock { $0 = true }
-            ended.withLock { $0 }?.resume()
+            let waiter = state.withLock { state in
+                state.ended = true
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume()
         }
 
+        /// Returns once the connection has ended.
         func waitForEnd() async {
             await withCheckedContinuation { continuation in
-                let done = isEnded.withLock { ended in ended }
-                if done {
-                    continuation.resume()
-                } else {
-                    ended.withLock { $0 = continuation }
+                let ended = state.withLock { state in
+                    if !state.ended { state.waiter = continuation }
+                    return state.ended
                 }
+                if ended { continuation.resume() }
             }
         }
     }
@@ -156,7 +165,7 @@ struct StalledClient {
             channel.read()
         }
         await received.waitForEnd()
-        return received.bytes.withLock { $0 }
+        return received.bytes
     }
 
     /// The first close frame after the HTTP response: its code and reason.

@@ -122,8 +122,8 @@ struct SocketRequest: Sendable {
 
     /// Nil unless the path is `/api/projects/{uuid}/sync` or `/live`.
     init?(head: HTTPRequestHead) {
-        let (path, query) = head.uri.split(separator: "?", maxSplits: 1).map(String.init).splitPair()
-        let parts = path.split(separator: "/")
+        let uri = URI(head.uri)
+        let parts = uri.path.split(separator: "/")
         guard parts.count == 4, parts[0] == "api", parts[1] == "projects", let id = UUID(uuidString: String(parts[2])) else { return nil }
         switch parts[3] {
         case "sync": kind = .sync
@@ -131,23 +131,9 @@ struct SocketRequest: Sendable {
         default: return nil
         }
         projectID = id
-        let parameters = (query ?? "").split(separator: "&").reduce(into: [String: String]()) { result, pair in
-            let kv = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
-            if let key = kv.first { result[key] = kv.count > 1 ? kv[1] : "" }
-        }
-        wantsAcks = parameters["ack"] == "1"
-        if let header = head.headers.first(name: "authorization") {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            token = parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-        } else {
-            token = parameters["token"].flatMap { $0.isEmpty ? nil : $0 }
-        }
+        wantsAcks = uri.queryParameters["ack"] == "1"
+        token = try? AuthMiddleware.token(authorization: head.headers.first(name: "authorization"), query: uri.queryParameters["token"])
     }
-}
-
-extension Array where Element == String {
-    /// The first element and the second, if any.
-    fileprivate func splitPair() -> (String, String?) { (first ?? "", count > 1 ? self[1] : nil) }
 }
 
 /// Who may open a collaboration connection: a valid token of a member of the project.

@@ -15,7 +15,13 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     static func token(in request: Request) throws(APIError) -> String {
-        if let header = request.headers[.authorization] {
+        try token(authorization: request.headers[.authorization], query: request.uri.queryParameters["token"])
+    }
+
+    /// The access token of a request: `Authorization: Bearer …`, else the `token` query parameter (used by
+    /// WebSocket clients, which cannot set headers).
+    static func token(authorization header: String?, query: Substring?) throws(APIError) -> String {
+        if let header {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
                 throw APIError(.unauthorized, code: "INVALID_TOKEN", "the Authorization header must be `Bearer ACCESS_TOKEN`",
@@ -23,9 +29,7 @@ struct AuthMiddleware: RouterMiddleware {
             }
             return String(parts[1])
         }
-        if let token = request.uri.queryParameters["token"], !token.isEmpty {
-            return String(token)
-        }
+        if let query, !query.isEmpty { return String(query) }
         throw APIError.unauthorized("an access token is required (Authorization: Bearer ACCESS_TOKEN)")
     }
 }
