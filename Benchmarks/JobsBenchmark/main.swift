@@ -102,10 +102,11 @@ func run(options: Options, server: DatabaseConfiguration, workers: Int, logger: 
     try await withClient(server, logger: logger) { admin in
         try await admin.query("CREATE DATABASE \(unescaped: name)", logger: logger)
     }
-    var configuration = server.with(database: name)
-    configuration.maximumConnections = 20
+    var pooled = server.with(database: name)
+    pooled.maximumConnections = 20
+    let configuration = pooled
     let figures = try await withClient(configuration, logger: logger) { client in
-        let database = Database(client: client, logger: logger)
+        let database = Database(client: client, configuration: configuration, logger: logger)
         try await Migrator(client: client, logger: logger).migrate()
         let queue = JobQueue(database: database)
         let clock = Clock()

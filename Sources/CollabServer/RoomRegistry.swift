@@ -18,7 +18,7 @@ public actor RoomRegistry: Service {
     public init(database: Database, configuration: CollabConfiguration = CollabConfiguration(), logger: Logger) {
         self.dependencies = RoomDependencies(
             database: database,
-            committer: GroupCommitter(documents: database.documents),
+            committer: GroupCommitter(database: database),
             configuration: configuration,
             logger: logger
         )
@@ -123,6 +123,7 @@ public actor RoomRegistry: Service {
     /// Checkpoints every room (the server is stopping).
     public func shutdown() async {
         for room in rooms.values { await room.closeForShutdown() }
+        await dependencies.committer.close()
     }
 
     /// Disconnects a user's connections to a project (their membership changed).

@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
 
         try await withDatabase(configuration, logger: logger) { databaseConfiguration in
             let client = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: logger)
-            let database = Database(client: client, logger: logger)
+            let database = Database(client: client, configuration: databaseConfiguration, logger: logger)
             let dataDirectory = configuration.absoluteDataDirectory
             let usesEmbedded = configuration.databaseURL == nil
             var dependencies = ApplicationDependencies(

@@ -41,7 +41,7 @@ struct Worker: AsyncParsableCommand {
             databaseConfiguration = embedded.databaseConfiguration
         }
         let client = PostgresClient(configuration: databaseConfiguration.clientConfiguration, backgroundLogger: logger)
-        let database = Database(client: client, logger: logger)
+        let database = Database(client: client, configuration: databaseConfiguration, logger: logger)
         let blobs = try BlobStore(root: configuration.absoluteBlobDirectory)
         // A registry that never loads rooms: job kinds read the stored log through it.
         let registry = RoomRegistry(database: database, logger: logger)

@@ -12,11 +12,12 @@ import Timeline
 /// A fresh migrated database with a client of its own (more connections than TestSupport's: every pool
 /// holds one for LISTEN).
 func withJobsDatabase(_ body: @Sendable (Database) async throws -> Void) async throws {
-    try await TestDatabase.withFreshDatabase { _, configuration in
-        var configuration = configuration
-        configuration.maximumConnections = 24
+    try await TestDatabase.withFreshDatabase { _, fresh in
+        var larger = fresh
+        larger.maximumConnections = 24
+        let configuration = larger
         try await TestDatabase.withClient(configuration) { client in
-            try await body(Database(client: client, logger: TestDatabase.logger))
+            try await body(Database(client: client, configuration: configuration, logger: TestDatabase.logger))
         }
     }
 }

@@ -41,7 +41,7 @@ public enum TestDatabase {
         let configuration = server.with(database: name)
         do {
             let result = try await withClient(configuration) { client in
-                let database = Database(client: client, logger: logger)
+                let database = Database(client: client, configuration: configuration, logger: logger)
                 if migrated { try await Migrator(client: client, logger: logger).migrate() }
                 return try await body(database, configuration)
             }

@@ -11,6 +11,9 @@ import Timeline
 /// There is no background task: the caller that finds no write in flight becomes the leader and writes
 /// its update together with everything queued meanwhile; when it is done it hands leadership to the
 /// first caller still waiting, who writes the next batch. Every caller returns once its update is durable.
+///
+/// The batches go over a connection of the committer's own (opened on first use, reopened after it broke)
+/// with the append statement prepared on it: no pool lease, release and timers on every commit.
 public actor GroupCommitter {
     private enum Turn: Sendable {
         case committed(Int64)
@@ -22,7 +25,7 @@ public actor GroupCommitter {
         let continuation: CheckedContinuation<Turn, any Error>
     }
 
-    private let documents: DocumentRepository
+    private let log: UpdateLogConnection
     private let updatesCounter = Counter(label: "editbay_log_updates_total")
     private let batchesCounter = Counter(label: "editbay_log_commits_total")
     private let commitTimer = Timer(label: "editbay_log_commit_duration_seconds")
@@ -30,8 +33,8 @@ public actor GroupCommitter {
     private var queue: [Pending] = []
     private var writing = false
 
-    public init(documents: DocumentRepository, maximumBatch: Int = 1000) {
-        self.documents = documents
+    public init(database: Database, maximumBatch: Int = 1000) {
+        self.log = UpdateLogConnection(database: database)
         self.maximumBatch = max(1, maximumBatch)
     }
 
@@ -48,7 +51,7 @@ public actor GroupCommitter {
         queue.removeFirst(batch.count)
         do {
             let started = ContinuousClock.now
-            let seqs = try await documents.append([update] + batch.map(\.update))
+            let seqs = try await log.append([update] + batch.map(\.update))
             commitTimer.record(duration: ContinuousClock.now - started)
             batchesCounter.increment()
             updatesCounter.increment(by: batch.count + 1)
@@ -60,6 +63,11 @@ public actor GroupCommitter {
             handOff()
             throw error
         }
+    }
+
+    /// Closes the log's connection (the server is stopping; a later append opens a new one).
+    public func close() async {
+        await log.close()
     }
 
     private func handOff() {

@@ -1,17 +1,36 @@
 import Logging
+import Synchronization
+import NIOPosix
 import PostgresNIO
 
-/// The handle every repository works through: a running `PostgresClient` and a logger.
+/// The handle every repository works through: a running `PostgresClient`, the server it connects to, and a
+/// logger.
 ///
 /// The client must be running (it is a `Service` in the application's `ServiceGroup`).
 public struct Database: Sendable {
     public let client: PostgresClient
+    /// The server the client's pool connects to (for connections of their own, see ``connect()``).
+    public let configuration: DatabaseConfiguration
     public let logger: Logger
 
-    public init(client: PostgresClient, logger: Logger) {
+    public init(client: PostgresClient, configuration: DatabaseConfiguration, logger: Logger) {
         self.client = client
+        self.configuration = configuration
         self.logger = logger
     }
+
+    /// Opens a connection outside the pool, for a caller that keeps one busy on its own (the update log's
+    /// group commit). The caller closes it.
+    public func connect() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(),
+            configuration: configuration.connectionConfiguration(),
+            id: Self.nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue,
+            logger: logger
+        )
+    }
+
+    private static let nextConnectionID = Atomic<Int>(1 << 20)
 
     public var users: UserRepository { UserRepository(database: self) }
     public var refreshTokens: RefreshTokenRepository { RefreshTokenRepository(database: self) }

@@ -102,6 +102,31 @@ public struct DatabaseConfiguration: Sendable {
         return configuration
     }
 
+    /// The postgres-nio configuration of one connection outside the pool, to the same server.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        var configuration: PostgresConnection.Configuration
+        switch endpoint {
+        case .tcp(let host, let port):
+            configuration = PostgresConnection.Configuration(
+                host: host,
+                port: port,
+                username: username,
+                password: password,
+                database: database,
+                tls: requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+            )
+        case .unixSocket(let path):
+            configuration = PostgresConnection.Configuration(
+                unixSocketPath: path,
+                username: username,
+                password: password,
+                database: database
+            )
+        }
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
+    }
+
     /// The same server with another database name (used to create databases and in tests).
     public func with(database: String) -> DatabaseConfiguration {
         var copy = self

@@ -52,36 +52,24 @@ public struct DocumentRepository: Sendable {
     /// key refuses the second batch instead of numbering two updates alike.
     public func append(_ updates: [NewUpdate]) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
-        // Arrays of optionals do not bind, so absent authors and client ids travel as "".
-        let projects = updates.map { $0.projectID.uuidString }
-        let payloads = updates.map { ByteBuffer(bytes: $0.payload) }
-        let authors = updates.map { $0.authorID?.uuidString ?? "" }
-        let clients = updates.map { $0.clientID.map { String(Int64(bitPattern: $0)) } ?? "" }
-        let origins = updates.map(\.origin)
-        let rows = try await database.client.query(
-            """
-            WITH input AS (
-                SELECT p::uuid AS project, b AS payload, a AS author, c AS client, o AS origin, n
-                FROM unnest(\(projects)::text[], \(payloads)::bytea[], \(authors)::text[], \(clients)::text[], \(origins)::text[])
-                    WITH ORDINALITY AS t(p, b, a, c, o, n)
-            ), last AS (
-                -- A correlated max per project reads one primary-key entry, not the project's whole log.
-                SELECT i.project, coalesce((SELECT max(d.seq) FROM document_updates d WHERE d.project_id = i.project), 0) AS seq
-                FROM (SELECT DISTINCT project FROM input) i
-            ), touched AS (
-                UPDATE projects SET updated_at = now() WHERE id IN (SELECT project FROM last)
-            )
-            INSERT INTO document_updates (project_id, seq, payload, author_id, client_id, origin)
-            SELECT i.project, l.seq + row_number() OVER (PARTITION BY i.project ORDER BY i.n), i.payload,
-                   nullif(i.author, '')::uuid, nullif(i.client, '')::bigint, i.origin
-            FROM input i JOIN last l USING (project)
-            RETURNING project_id, seq
-            """,
-            logger: database.logger
-        )
-        // Each project's new seqs, ascending, belong to its updates in the order given.
+        let rows = try await database.client.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
+        return try await Self.seqs(of: updates, from: rows)
+    }
+
+    /// ``append(_:)`` on a connection of the caller's (the group committer's own, which skips the pool's
+    /// lease and release on every commit).
+    public func append(_ updates: [NewUpdate], on connection: PostgresConnection) async throws -> [Int64] {
+        guard !updates.isEmpty else { return [] }
+        let rows = try await connection.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
+        return try await Self.seqs(of: updates, from: rows)
+    }
+
+    /// Each update's `seq` from the statement's `(project, seq)` rows: each project's new seqs, ascending,
+    /// belong to its updates in the order given.
+    private static func seqs<Rows: AsyncSequence>(of updates: [NewUpdate], from rows: Rows) async throws -> [Int64]
+    where Rows.Element == (UUID, Int64) {
         var assigned: [UUID: [Int64]] = [:]
-        for (project, seq) in try await rows.decode((UUID, Int64).self).all() { assigned[project, default: []].append(seq) }
+        for try await (project, seq) in rows { assigned[project, default: []].append(seq) }
         for key in assigned.keys { assigned[key]!.sort(by: >) }
         return try updates.map { update in
             guard let seq = assigned[update.projectID]?.popLast() else {
