@@ -13,8 +13,14 @@ import Synchronization
 /// mark) counts towards `limit`; past it, ``send(_:)`` refuses and the room closes the connection. A writable
 /// socket resets the count. A close frame is always queued, and the socket is closed a little later even if
 /// the client never reads it (a stalled client's close frame waits behind everything it did not read).
+///
+/// A broadcast's message is encoded into one complete WebSocket frame (header and payload in one buffer) by
+/// the first outbox of the broadcast, and every other outbox writes that same buffer, below NIO's frame
+/// encoder: no copy, no header buffer and no encoder pass per connection.
 final class ChannelOutbox: ConnectionOutbox {
     let channel: any Channel
+    /// The context of the channel's `WebSocketFrameEncoder`: a buffer written there goes to the socket as is.
+    let encoderContext: NIOLoopBound<ChannelHandlerContext>
     private let writer: LoopWriter
     private let limit: Int
     /// Frames written while the socket was full, in a row (updated on the event loop).
@@ -22,8 +28,12 @@ final class ChannelOutbox: ConnectionOutbox {
     private let finished = Atomic<Bool>(false)
     private let sentClose = Atomic<Bool>(false)
 
-    init(channel: any Channel, writer: LoopWriter, limit: Int) {
+    /// On the channel's event loop, once the upgrade has added NIO's frame encoder.
+    init(channel: any Channel, writer: LoopWriter, limit: Int) throws {
         self.channel = channel
+        self.encoderContext = NIOLoopBound(
+            try channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self), eventLoop: channel.eventLoop
+        )
         self.writer = writer
         self.limit = limit
     }
@@ -38,18 +48,57 @@ final class ChannelOutbox: ConnectionOutbox {
         }
         switch message {
         case .binary(let bytes):
-            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .binary, data: channel.allocator.buffer(bytes: bytes)))
+            writer.enqueue(self, .encoded(Self.frame(opcode: .binary, payload: bytes, allocator: channel.allocator)))
         case .text(let text):
-            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)))
+            writer.enqueue(self, .encoded(Self.frame(opcode: .text, payload: text.utf8, allocator: channel.allocator)))
         case .close(let code, let reason):
             if sentClose.exchange(true, ordering: .relaxed) { return true }
             finished.store(true, ordering: .relaxed)
             var data = channel.allocator.buffer(capacity: 2 + 123)
             data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code)))
             data.writeBytes(Self.closeReason(reason))
-            writer.enqueue(self, WebSocketFrame(fin: true, opcode: .connectionClose, data: data), closes: true)
+            writer.enqueue(self, .frame(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), closes: true)
         }
         return true
+    }
+
+    func send(_ message: OutboundMessage, shared: BroadcastEncoding) -> Bool {
+        let opcode: WebSocketOpcode
+        switch message {
+        case .binary: opcode = .binary
+        case .text: opcode = .text
+        case .close: return send(message)
+        }
+        if finished.load(ordering: .relaxed) { return true }
+        if backlog.load(ordering: .relaxed) > limit { return false }
+        let allocator = channel.allocator
+        let frame = shared.value {
+            switch message {
+            case .binary(let bytes): Self.frame(opcode: opcode, payload: bytes, allocator: allocator)
+            case .text(let text): Self.frame(opcode: opcode, payload: text.utf8, allocator: allocator)
+            case .close: allocator.buffer(capacity: 0)
+            }
+        }
+        writer.enqueue(self, .encoded(frame))
+        return true
+    }
+
+    /// A complete unmasked server frame with FIN set: the header (RFC 6455 §5.2), then the payload.
+    static func frame(opcode: WebSocketOpcode, payload: some Collection<UInt8>, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let length = payload.count
+        var buffer = allocator.buffer(capacity: length + 10)
+        buffer.writeInteger(0x80 | UInt8(webSocketOpcode: opcode))
+        if length < 126 {
+            buffer.writeInteger(UInt8(length))
+        } else if length <= Int(UInt16.max) {
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(length))
+        } else {
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(length))
+        }
+        buffer.writeBytes(payload)
+        return buffer
     }
 
     func finish() {
@@ -85,9 +134,15 @@ final class ChannelOutbox: ConnectionOutbox {
 /// The first frame queued while the loop has none pending schedules one drain on the loop; the drain writes
 /// every frame queued by then, in order, and flushes each channel once.
 final class LoopWriter: Sendable {
+    /// What is written: a frame for NIO's encoder, or a frame encoded already.
+    enum Outgoing: Sendable {
+        case frame(WebSocketFrame)
+        case encoded(ByteBuffer)
+    }
+
     private struct Item: Sendable {
         let outbox: ChannelOutbox
-        let frame: WebSocketFrame
+        let outgoing: Outgoing
         let closes: Bool
     }
 
@@ -100,9 +155,9 @@ final class LoopWriter: Sendable {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ outbox: ChannelOutbox, _ frame: WebSocketFrame, closes: Bool = false) {
+    func enqueue(_ outbox: ChannelOutbox, _ outgoing: Outgoing, closes: Bool = false) {
         let first = pending.withLock { items in
-            items.append(Item(outbox: outbox, frame: frame, closes: closes))
+            items.append(Item(outbox: outbox, outgoing: outgoing, closes: closes))
             return items.count == 1
         }
         if first { eventLoop.execute { self.drain() } }
@@ -116,7 +171,10 @@ final class LoopWriter: Sendable {
             let channel = item.outbox.channel
             guard channel.isActive else { continue }
             item.outbox.noteWritability(channel.isWritable)
-            channel.write(item.frame, promise: nil)
+            switch item.outgoing {
+            case .frame(let frame): channel.write(frame, promise: nil)
+            case .encoded(let bytes): item.outbox.encoderContext.value.write(NIOAny(bytes), promise: nil)
+            }
             written[ObjectIdentifier(channel)] = channel
             if item.closes {
                 channel.scheduleClose(after: Self.closeGrace)

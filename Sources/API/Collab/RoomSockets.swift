@@ -33,7 +33,7 @@ struct RoomSockets: Sendable {
     /// `maximumMessageSize`) and the ``RoomSocketHandler``.
     func open(_ ticket: SocketTicket, on channel: any Channel) throws -> RoomSocket {
         let (messages, inbound) = AsyncStream.makeStream(of: SocketMessage.self)
-        let outbox = ChannelOutbox(channel: channel, writer: writers.writer(for: channel.eventLoop), limit: configuration.outboxLimit)
+        let outbox = try ChannelOutbox(channel: channel, writer: writers.writer(for: channel.eventLoop), limit: configuration.outboxLimit)
         let flow = InboundFlow()
         try channel.pipeline.syncOperations.addHandler(
             NIOWebSocketFrameAggregator(

@@ -135,9 +135,10 @@ public actor Room {
         }
     }
 
-    func send(_ message: OutboundMessage, to id: ConnectionID) {
+    func send(_ message: OutboundMessage, to id: ConnectionID, shared: BroadcastEncoding? = nil) {
         guard let connection = connections[id] else { return }
-        if !connection.outbox.send(message) {
+        let accepted = shared.map { connection.outbox.send(message, shared: $0) } ?? connection.outbox.send(message)
+        if !accepted {
             logger.notice("closing a connection that cannot keep up", metadata: ["connection": "\(id)"])
             _ = connection.outbox.send(.close(code: 1008, reason: "too slow: reconnect to resync"))
             disconnect(id)
@@ -146,8 +147,9 @@ public actor Room {
 
     /// Sends `message` to every connection of `kind` but `except`.
     func broadcast(_ message: OutboundMessage, kind: RoomConnection.Kind, except: ConnectionID?) {
+        let shared = BroadcastEncoding()
         for (id, connection) in connections where id != except && connection.kind == kind {
-            send(message, to: id)
+            send(message, to: id, shared: shared)
         }
     }
 
