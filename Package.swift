@@ -69,6 +69,20 @@ let package = Package(
             pkgConfig: "libavfilter",
             providers: [.apt(["libavfilter-dev", "libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
         ),
+        // hiredis (Debian bookworm: 0.14.1), the C Redis client, with a shim for its variadic command functions.
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // A Redis client on hiredis whose blocking calls run on threads of their own: a connection, a publisher and
+        // a subscriber (as an AsyncSequence), reconnecting with backoff. Used to relay rooms between server nodes.
+        .target(
+            name: "Redis",
+            dependencies: [
+                "CHiredis",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Render, probe, thumbnails and local media generators, in-process with libavfilter.
         .target(name: "Render", dependencies: ["Timeline", "CFFmpeg"], swiftSettings: swiftSettings),
         // Generation providers: AI HTTP APIs (Replicate, OpenAI-compatible images and speech) behind one interface.
@@ -121,6 +135,7 @@ let package = Package(
                 "Jobs",
                 "JobKinds",
                 "Providers",
+                "Redis",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "CRDT",
                 "Timeline",
@@ -274,6 +289,16 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             exclude: ["Interop/pycrdt_client.py", "Interop/ywebsocket_client.cjs"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RedisTests",
+            dependencies: [
+                "Redis",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

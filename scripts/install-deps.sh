@@ -6,11 +6,12 @@ set -euo pipefail
 mode="${1:-run}"
 
 # FFmpeg's libraries (render, probe, local generators; FFmpeg 5.1 on bookworm), espeak-ng for offline
-# speech, and a font for title cards.
+# speech, a font for title cards, and hiredis (the Redis client for several server nodes; the build links it).
 debs=(postgresql pkg-config libavfilter-dev libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev
-  espeak-ng fonts-dejavu-core)
+  espeak-ng fonts-dejavu-core libhiredis-dev)
 if [ "$mode" = "test" ]; then
-  debs+=(nodejs node-yjs node-y-protocols node-lib0 node-y-websocket node-ws)
+  # redis-server: the tests of the Redis client and of several nodes start a throwaway one.
+  debs+=(nodejs node-yjs node-y-protocols node-lib0 node-y-websocket node-ws redis-server)
 fi
 
 missing=()
