@@ -8,6 +8,7 @@ import Prometheus
 import ServiceLifecycle
 import Storage
 import CollabServer
+import Redis
 
 /// What the HTTP application needs from the outside: the database, its configuration and its metrics.
 public struct ApplicationDependencies: Sendable {
@@ -53,7 +54,9 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
         accessTokenLifetime: configuration.accessTokenLifetime,
         refreshTokenLifetime: configuration.refreshTokenLifetime
     )
-    let registry = RoomRegistry(database: database, configuration: dependencies.collab, logger: dependencies.logger)
+    // Several nodes: rooms relay through Redis when REDIS_URL is set (validated with the configuration).
+    let relay = try configuration.redisURL.map { RedisRoomRelay(configuration: try RedisConfiguration(url: $0), logger: dependencies.logger) }
+    let registry = RoomRegistry(database: database, configuration: dependencies.collab, relay: relay, logger: dependencies.logger)
     let blobs = try BlobStore(root: configuration.absoluteBlobDirectory)
     let jobs = JobRuntime(
         settings: dependencies.jobs, database: database, registry: registry, blobs: blobs,
@@ -77,8 +80,8 @@ public func buildApplication(_ dependencies: ApplicationDependencies) async thro
             serverName: "EditBay"
         ),
         // Shut down in reverse: the server drains first, then the job workers stop (running jobs go back to
-        // the queue), then the rooms checkpoint, then the pool closes.
-        services: [database.client, registry] + jobs.services(settings: dependencies.jobs, database: database, registry: registry, logger: dependencies.logger),
+        // the queue), then the rooms checkpoint, then the relay to other nodes stops, then the pool closes.
+        services: [database.client] + (relay.map { [$0] } ?? []) + [registry] + jobs.services(settings: dependencies.jobs, database: database, registry: registry, logger: dependencies.logger),
         onServerRunning: { channel in await dependencies.onServerRunning(channel.localAddress) },
         logger: dependencies.logger
     )

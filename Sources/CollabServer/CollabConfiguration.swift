@@ -33,6 +33,12 @@ public struct CollabConfiguration: Sendable {
     public var pingIntervalSeconds: Double = 30
     /// How often the maintenance loop runs (seconds).
     public var maintenanceInterval: Double = 1
+    /// Several nodes: how long a gap in the log rows a room has applied may stay open before the room reads
+    /// the missing rows from the log (seconds; a relayed message may just be late).
+    public var relayGapGraceSeconds: Double = 1
+    /// Several nodes: how often the registry compares its rooms with the heads of their logs, to find rows
+    /// whose relayed message was lost with nothing after it (seconds).
+    public var relayLogPollSeconds: Double = 5
 
     public init() {}
 }

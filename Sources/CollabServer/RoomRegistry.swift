@@ -10,24 +10,36 @@ import Timeline
 /// only once everything is durable.
 ///
 /// It is a `Service`: its `run()` is the maintenance loop, and at shutdown it checkpoints every room.
+///
+/// With a ``RoomRelay`` (several nodes on one database), its rooms exchange updates, awareness and
+/// membership changes with the rooms of the same projects on other nodes (``RoomRegistry+Relay``).
 public actor RoomRegistry: Service {
-    private var rooms: [UUID: Room] = [:]
+    var rooms: [UUID: Room] = [:]
     private var loading: [UUID: [CheckedContinuation<Room, any Error>]] = [:]
-    private let dependencies: RoomDependencies
+    let dependencies: RoomDependencies
+    /// Relayed messages for rooms being loaded, handed to them once loaded.
+    var relayBacklog: [UUID: [RelayMessage]] = [:]
+    var lastLogHeadPoll = ContinuousClock.now
 
-    public init(database: Database, configuration: CollabConfiguration = CollabConfiguration(), logger: Logger) {
+    /// - Parameter relay: how rooms reach the other nodes' rooms; nil when this node is alone.
+    public init(database: Database, configuration: CollabConfiguration = CollabConfiguration(), relay: (any RoomRelay)? = nil, logger: Logger) {
         self.dependencies = RoomDependencies(
             database: database,
             committer: GroupCommitter(database: database),
             configuration: configuration,
-            logger: logger
+            logger: logger,
+            relay: relay,
+            nodeID: UUID()
         )
     }
+
+    /// This node's id in relayed messages.
+    public nonisolated var nodeID: UUID { dependencies.nodeID }
 
     /// The room of a project, loaded if needed. Concurrent callers share one load.
     public func room(for projectID: UUID) async throws -> Room {
         if let room = rooms[projectID], await !room.isBroken { return room }
-        rooms[projectID] = nil
+        if rooms.removeValue(forKey: projectID) != nil { leaveRelay(projectID) }
         if loading[projectID] != nil {
             return try await withCheckedThrowingContinuation { loading[projectID, default: []].append($0) }
         }
@@ -35,6 +47,7 @@ public actor RoomRegistry: Service {
         do {
             let room = try await load(projectID)
             rooms[projectID] = room
+            await deliverBacklog(to: room)
             for waiter in loading.removeValue(forKey: projectID) ?? [] { waiter.resume(returning: room) }
             return room
         } catch {
@@ -76,6 +89,17 @@ public actor RoomRegistry: Service {
     }
 
     private func load(_ projectID: UUID) async throws -> Room {
+        // Listen to the other nodes first, so nothing they publish while the state loads is missed.
+        await joinRelay(projectID)
+        do {
+            return try await loadJoined(projectID)
+        } catch {
+            leaveRelay(projectID)
+            throw error
+        }
+    }
+
+    private func loadJoined(_ projectID: UUID) async throws -> Room {
         let stored = try await Self.storedDocument(projectID, database: dependencies.database)
         let (name, settings, doc, lastSeq, checkpointSeq) = (stored.name, stored.settings, stored.doc, stored.lastSeq, stored.checkpointSeq)
         let room = Room(
@@ -103,18 +127,26 @@ public actor RoomRegistry: Service {
     /// Runs maintenance every `maintenanceInterval` until shutdown, then checkpoints every room.
     public func run() async throws {
         let interval = Duration.milliseconds(Int(dependencies.configuration.maintenanceInterval * 1000))
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
-            await maintain()
+        await withDiscardingTaskGroup { group in
+            if let relay = dependencies.relay {
+                group.addTask { await self.receive(from: relay) }
+            }
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                try? await Task.sleep(for: interval)
+                await maintain()
+            }
+            group.cancelAll()
         }
         await shutdown()
     }
 
     /// One maintenance pass over every room.
     public func maintain() async {
+        await pollLogHeads()
         for (projectID, room) in rooms {
             if await room.maintain(now: ContinuousClock.now) {
                 rooms[projectID] = nil
+                leaveRelay(projectID)
                 dependencies.logger.info("room unloaded", metadata: ["project": "\(projectID)"])
             }
         }
@@ -126,8 +158,9 @@ public actor RoomRegistry: Service {
         await dependencies.committer.close()
     }
 
-    /// Disconnects a user's connections to a project (their membership changed).
+    /// Disconnects a user's connections to a project (their membership changed), on every node.
     public func disconnect(userID: UUID, projectID: UUID, reason: String) async {
+        publishRelay(.disconnect(userID: userID, reason: reason), projectID: projectID)
         await rooms[projectID]?.disconnect(userID: userID, reason: reason)
     }
 }

@@ -1,11 +1,13 @@
 import Configuration
 import Foundation
 import Logging
+import Redis
 
 extension ServerConfiguration {
     /// Reads the configuration. Keys (environment variable in brackets):
     /// - `editbay.host` (`EDITBAY_HOST`), `editbay.port` (`EDITBAY_PORT`), `editbay.data.dir` (`EDITBAY_DATA_DIR`)
     /// - `database.url` (`DATABASE_URL`, secret), `editbay.jwt.secret` (`EDITBAY_JWT_SECRET`, secret)
+    /// - `redis.url` (`REDIS_URL`, secret: it may hold a password)
     /// - `log.level` (`LOG_LEVEL`), `editbay.cors.origins` (`EDITBAY_CORS_ORIGINS`), `editbay.bcrypt.cost` (`EDITBAY_BCRYPT_COST`)
     /// - `editbay.access.token.ttl`, `editbay.refresh.token.ttl`, `editbay.login.limit.per.email`,
     ///   `editbay.login.limit.per.ip`, `editbay.login.limit.window`
@@ -19,6 +21,7 @@ extension ServerConfiguration {
         configuration.dataDirectory = reader.string(forKey: "editbay.data.dir", default: configuration.dataDirectory)
         configuration.databaseURL = reader.string(forKey: "database.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         configuration.jwtSecret = reader.string(forKey: "editbay.jwt.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        configuration.redisURL = reader.string(forKey: "redis.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         let level = reader.string(forKey: "log.level", default: "info").lowercased()
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ConfigurationError(setting: "LOG_LEVEL", "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -48,6 +51,13 @@ extension ServerConfiguration {
         guard accessTokenLifetime > 0, refreshTokenLifetime > 0, loginWindow > 0, loginAttemptsPerEmail > 0, loginAttemptsPerIP > 0
         else { throw ConfigurationError(setting: "EDITBAY_*_TTL / EDITBAY_LOGIN_LIMIT_*", "must be positive") }
         guard maximumUploadBytes > 0 else { throw ConfigurationError(setting: "EDITBAY_MAX_UPLOAD_BYTES", "must be positive") }
+        if let redisURL {
+            do {
+                _ = try RedisConfiguration(url: redisURL)
+            } catch {
+                throw ConfigurationError(setting: "REDIS_URL", error.message)
+            }
+        }
     }
 }
 

@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var dataDirectory: String = ".editbay"
     /// An external PostgreSQL (`DATABASE_URL`); nil starts the embedded one.
     public var databaseURL: String?
+    /// Redis for running several server nodes on one database (`REDIS_URL`: `redis://[:password@]host:port[/db]`
+    /// or `unix:///path`); rooms relay updates, awareness and membership changes through it. nil: one node.
+    public var redisURL: String?
     /// HS256 secret for access tokens (`EDITBAY_JWT_SECRET`, at least 32 bytes); nil uses the one in the data dir.
     public var jwtSecret: String?
     /// Log level (`LOG_LEVEL`): trace, debug, info, notice, warning, error, critical. Default info.

@@ -42,6 +42,7 @@ extension Room {
         let update = awareness.encodeUpdate(clients: clients)
         guard !update.entries.isEmpty else { return }
         broadcast(.binary(ProtocolMessage.awareness(update).encode()), kind: .sync, except: except)
+        relayAwareness(update)
     }
 
     /// Drops awareness states not renewed for 30 seconds (y-protocols' timeout).

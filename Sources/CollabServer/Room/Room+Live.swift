@@ -205,15 +205,21 @@ extension Room {
 
     /// Awareness changed through a Yjs client: live connections see its cursor and selection.
     func liveAwarenessChanged(_ changes: Awareness.Changes, from connection: RoomConnection) {
+        liveAwarenessUpdated(changes)
+        for _ in changes.removed {
+            broadcastLive(["type": "user-left", "user": Self.userJSON(connection.participant)], except: nil)
+        }
+    }
+
+    /// Added or updated awareness states (of this node's Yjs clients or another node's): live connections see
+    /// their cursors and selections.
+    func liveAwarenessUpdated(_ changes: Awareness.Changes) {
         for client in changes.added + changes.updated {
             guard let state = awareness.states[client]?.objectValue, let user = state["user"] else { continue }
             let userJSON = Self.json(user)
             if changes.added.contains(client) { broadcastLive(["type": "user-joined", "user": userJSON], except: nil) }
             if let cursor = state["cursor"] { broadcastLive(["type": "cursor-update", "user": userJSON, "cursor": Self.json(cursor)], except: nil) }
             if let selection = state["selection"] { broadcastLive(["type": "selection-update", "user": userJSON, "clips": Self.json(selection)], except: nil) }
-        }
-        for _ in changes.removed {
-            broadcastLive(["type": "user-left", "user": Self.userJSON(connection.participant)], except: nil)
         }
     }
 

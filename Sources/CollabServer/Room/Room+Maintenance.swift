@@ -18,12 +18,14 @@ extension Room {
     /// - Returns: true when the room can be unloaded (empty long enough, everything durable).
     func maintain(now: ContinuousClock.Instant) async -> Bool {
         if isBroken { return true }
+        await catchUpIfBehind(now: now)
         expireAwareness()
         let configuration = dependencies.configuration
-        if lastSeq > checkpointSeq, now - lastCheckpointAt >= .milliseconds(Int(configuration.checkpointEverySeconds * 1000)) {
+        // With several nodes, the node that wrote the burst's last row takes its checkpoint and version.
+        if lastSeq > checkpointSeq, writesForTheBurst, now - lastCheckpointAt >= .milliseconds(Int(configuration.checkpointEverySeconds * 1000)) {
             await writeCheckpoint()
         }
-        if lastSeq > lastAutoVersionSeq, let changed = lastChangeAt,
+        if lastSeq > lastAutoVersionSeq, writesForTheBurst, let changed = lastChangeAt,
             now - changed >= .milliseconds(Int(configuration.autoVersionQuietSeconds * 1000))
         {
             do {

@@ -13,7 +13,7 @@ extension Room {
         await waitUntilDurable()
         let version = try await dependencies.database.versions.create(
             projectID: projectID,
-            seq: lastSeq,
+            seq: replication.watermark.contiguous,  // every row up to here is in the state
             kind: kind,
             label: label,
             state: project.doc.encodeStateAsUpdate(),

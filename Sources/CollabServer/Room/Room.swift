@@ -28,8 +28,8 @@ public actor Room {
 
     /// Approximate document size: the state it loaded with plus every update since.
     var documentBytes = 0
-    /// Last durable position in the log.
-    public private(set) var lastSeq: Int64
+    /// Last durable position in the log (this node's appends and rows applied from other nodes).
+    public internal(set) var lastSeq: Int64
     var checkpointSeq: Int64
     var lastCheckpointAt = ContinuousClock.now
     var lastChangeAt: ContinuousClock.Instant?
@@ -46,6 +46,8 @@ public actor Room {
     var liveState: TimelineState?
     /// The entities the last change touched (for undo).
     var lastTouched: [(String, String)] = []
+    /// Which log rows the document holds, and other nodes' awareness entries (``Room+Relay``).
+    var replication: RoomReplication
 
     init(projectID: UUID, project: ProjectDocument, lastSeq: Int64, checkpointSeq: Int64, dependencies: RoomDependencies) {
         self.projectID = projectID
@@ -53,6 +55,7 @@ public actor Room {
         self.lastSeq = lastSeq
         self.checkpointSeq = checkpointSeq
         self.lastAutoVersionSeq = lastSeq
+        self.replication = RoomReplication(loadedThrough: lastSeq)
         self.dependencies = dependencies
         var logger = dependencies.logger
         logger[metadataKey: "project"] = .string(projectID.uuidString.lowercased())
@@ -180,6 +183,7 @@ public actor Room {
             throw CollabError.roomUnavailable
         }
         lastSeq = max(lastSeq, seq)
+        didAppend(update, seq: seq, author: author)
         documentBytes += update.count
         lastChangeAt = ContinuousClock.now
         broadcast(.binary(ProtocolMessage.sync(.update(update)).encode()), kind: .sync, except: source)
@@ -198,9 +202,10 @@ public actor Room {
         await withCheckedContinuation { durableWaiters.append($0) }
     }
 
-    /// Stores the merged state at `lastSeq`.
+    /// Stores the merged state at the last position up to which every row of the log is applied (with
+    /// several nodes that can be below `lastSeq`: see ``LogWatermark``).
     func writeCheckpoint() async {
-        let seq = lastSeq
+        let seq = replication.watermark.contiguous
         guard seq > checkpointSeq else { return }
         let state = project.doc.encodeStateAsUpdate()
         do {
@@ -210,6 +215,7 @@ public actor Room {
             checkpointSeq = max(checkpointSeq, seq)
             documentBytes = state.count
             lastCheckpointAt = ContinuousClock.now
+            didWriteCheckpoint(seq: seq, bytes: state.count)
             logger.debug("checkpoint written", metadata: ["seq": "\(seq)", "bytes": "\(state.count)"])
         } catch {
             logger.error("could not write a checkpoint", metadata: ["error": "\(String(reflecting: error))"])

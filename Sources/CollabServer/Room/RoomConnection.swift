@@ -56,6 +56,10 @@ struct RoomDependencies: Sendable {
     let committer: GroupCommitter
     let configuration: CollabConfiguration
     let logger: Logger
+    /// The other nodes' rooms (nil: this node is alone).
+    let relay: (any RoomRelay)?
+    /// This node, in relayed messages.
+    let nodeID: UUID
 }
 
 /// A token bucket: `perSecond` messages on average, bursts of `burst`.

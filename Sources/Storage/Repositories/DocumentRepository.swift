@@ -47,21 +47,25 @@ public struct DocumentRepository: Sendable {
     /// commit of the persistence pipeline. Returns each update's `seq`, in the order given.
     ///
     /// One round trip: the statement numbers each project's new rows after its current last `seq`,
-    /// inserts them and touches the projects' `updated_at`. Appends to one project must not run
-    /// concurrently (the server's `GroupCommitter` writes one batch at a time); if they did, the primary
-    /// key refuses the second batch instead of numbering two updates alike.
+    /// inserts them and touches the projects' `updated_at`. One node's `GroupCommitter` writes one batch at a
+    /// time; when several nodes append to one project at once, the primary key refuses the later statement
+    /// instead of numbering two updates alike, and it is run again (``retryingNumberClashes(_:)``).
     public func append(_ updates: [NewUpdate]) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
-        let rows = try await database.client.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
-        return try await Self.seqs(of: updates, from: rows)
+        return try await Self.retryingNumberClashes {
+            let rows = try await database.client.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
+            return try await Self.seqs(of: updates, from: rows)
+        }
     }
 
     /// ``append(_:)`` on a connection of the caller's (the group committer's own, which skips the pool's
     /// lease and release on every commit).
     public func append(_ updates: [NewUpdate], on connection: PostgresConnection) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
-        let rows = try await connection.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
-        return try await Self.seqs(of: updates, from: rows)
+        return try await Self.retryingNumberClashes {
+            let rows = try await connection.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
+            return try await Self.seqs(of: updates, from: rows)
+        }
     }
 
     /// Each update's `seq` from the statement's `(project, seq)` rows: each project's new seqs, ascending,
