@@ -274,6 +274,7 @@ let package = Package(
                 "CollabServer",
                 "CRDT",
                 "Timeline",
+                "Redis",
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -72,9 +72,13 @@ extension Room {
         do {
             try project.doc.applyUpdate(payload, origin: AnyHashable("relay"))
         } catch {
-            logger.error("a row of the log does not apply", metadata: ["seq": "\(seq)", "error": "\(error)"])
-            // A relayed copy is dropped (the log is read later); a bad row of the log itself is skipped, as loading does not get past it either.
-            guard fromLog else { return }
+            // A relayed copy is dropped (the row is read from the log later); a bad row of the log itself is
+            // skipped (counted as applied), or the room would read it again and again.
+            guard fromLog else {
+                logger.warning("dropping a relayed update that does not apply", metadata: ["seq": "\(seq)", "error": "\(error)"])
+                return
+            }
+            logger.error("a row of the log does not apply; skipping it", metadata: ["seq": "\(seq)", "error": "\(error)"])
         }
         replication.watermark.applied(seq)
         lastSeq = max(lastSeq, seq)
