@@ -5,8 +5,10 @@ import Synchronization
 /// Publishes messages to Redis channels without making its callers wait: ``publish(_:to:)`` queues, and
 /// ``run()`` (a `Service`) sends what is queued in pipelined batches over one ``RedisConnection``.
 ///
-/// Delivery is at most once. While Redis is unreachable, messages are dropped (and counted in the log)
-/// and the publisher reconnects with backoff; a full queue drops new messages too.
+/// Delivery is best effort: while Redis is unreachable, messages are dropped (and counted in the log) and
+/// the publisher reconnects with backoff; a full queue drops new messages too. A batch whose write failed
+/// (the server went away, which a connection only learns by using it) is sent once more after reconnecting,
+/// so a message may arrive twice: subscribers must not mind.
 public final class RedisPublisher: Service, Sendable {
     private struct Queue {
         var messages: [RedisOutgoing] = []
@@ -51,6 +53,7 @@ public final class RedisPublisher: Service, Sendable {
             var wakeups = self.wakeups.makeAsyncIterator()
             var backoff = self.configuration.minimumBackoff
             var failures = 0
+            var unsent: [RedisOutgoing] = []  // the batch whose write failed: sent again after reconnecting
             while !Task.isCancelled {
                 let connection: RedisConnection
                 do {
@@ -65,7 +68,13 @@ public final class RedisPublisher: Service, Sendable {
                 if failures > 0 { self.logger.notice("publishing to Redis again", metadata: ["redis": "\(self.configuration.displayName)"]) }
                 failures = 0
                 backoff = self.configuration.minimumBackoff
-                self.queue.withLock { $0.connected = true }
+                let resend = unsent
+                unsent = []
+                self.queue.withLock { queue in
+                    queue.connected = true
+                    queue.messages = resend + queue.messages
+                }
+                if !resend.isEmpty { self.wake.yield() }
                 let failure = await self.drain(connection, wakeups: &wakeups)
                 self.queue.withLock { queue in
                     queue.connected = false
@@ -74,13 +83,14 @@ public final class RedisPublisher: Service, Sendable {
                 }
                 await connection.close()
                 guard let failure else { return }
-                self.logger.warning("lost the Redis connection; reconnecting", metadata: ["error": "\(failure)"])
+                unsent = failure.batch
+                self.logger.warning("lost the Redis connection; reconnecting", metadata: ["error": "\(failure.error)"])
             }
         }
     }
 
-    /// Sends batches until the connection fails (returns the error) or shutdown (returns nil).
-    private func drain(_ connection: RedisConnection, wakeups: inout AsyncStream<Void>.Iterator) async -> RedisError? {
+    /// Sends batches until the connection fails (returns the error and the batch) or shutdown (returns nil).
+    private func drain(_ connection: RedisConnection, wakeups: inout AsyncStream<Void>.Iterator) async -> (error: RedisError, batch: [RedisOutgoing])? {
         while await wakeups.next() != nil {
             let (batch, dropped) = queue.withLock { queue in
                 defer {
@@ -94,7 +104,7 @@ public final class RedisPublisher: Service, Sendable {
             do {
                 _ = try await connection.publish(batch.map { ($0.channel, $0.payload) })
             } catch {
-                return error
+                return (error, batch)
             }
         }
         return nil

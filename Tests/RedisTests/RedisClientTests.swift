@@ -112,12 +112,14 @@ struct RedisClientTests {
 
                 redis.stop()
                 try await Self.waitUntil { !subscriber.isConnected }
-                publisher.publish([9], to: "c")  // dropped: at most once
+                publisher.publish([9], to: "c")  // fails on the dead connection: dropped, or sent once more after reconnecting
                 try redis.start()
                 #expect(await events.next() == .connected, "resubscribed after the restart")
                 try await Self.waitUntil { publisher.isConnected }
                 publisher.publish([2, 0], to: "c")
-                #expect(await events.next() == .message(.init(channel: "c", pattern: nil, payload: [2, 0])))
+                var next = await events.next()
+                if next == .message(.init(channel: "c", pattern: nil, payload: [9])) { next = await events.next() }
+                #expect(next == .message(.init(channel: "c", pattern: nil, payload: [2, 0])))
             }
         }
     }

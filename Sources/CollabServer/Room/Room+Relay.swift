@@ -14,7 +14,8 @@ extension Room {
     /// other nodes get it.
     func didAppend(_ update: [UInt8], seq: Int64, author: Participant?) {
         replication.watermark.applied(seq, own: true)
-        guard update.count <= dependencies.configuration.maximumMessageSize else { return }  // the others read it from the log
+        // Alone, nothing more; an update over the message limit the others read from the log.
+        guard dependencies.relay != nil, update.count <= dependencies.configuration.maximumMessageSize else { return }
         let relayedAuthor = author.flatMap { $0.isServer ? nil : RelayAuthor(userID: $0.userID, name: $0.name) }
         publishRelay(.update(seq: seq, author: relayedAuthor, payload: update))
     }
@@ -30,6 +31,11 @@ extension Room {
         guard dependencies.relay != nil else { return }
         let local = update.entries.filter { entry in
             guard entry.clientID != awareness.clientID else { return false }
+            if awarenessOwners[entry.clientID] != nil {
+                // A client of this node (perhaps one that moved here from another node, with the same id).
+                replication.remoteAwareness.remove(entry.clientID)
+                return true
+            }
             guard !replication.remoteAwareness.contains(entry.clientID) else {
                 if entry.state == nil { replication.remoteAwareness.remove(entry.clientID) }
                 return false
