@@ -65,6 +65,8 @@ struct MultiNodeTests {
 
     static var collab: CollabConfiguration {
         var collab = CollabConfiguration()
+        collab.autoVersionQuietSeconds = 0.3
+        collab.checkpointEverySeconds = 0.3
         collab.maintenanceInterval = 3600  // the tests run maintenance passes themselves
         collab.relayGapGraceSeconds = 0.2
         collab.relayLogPollSeconds = 0.2
@@ -281,6 +283,36 @@ struct MultiNodeTests {
             _ = try await roomA.apply(try Self.addMarker("after-restart"), by: nodes.editor, origin: "rest")
             try await Self.waitUntil("a live update after the restart") { await Self.markers(of: roomB).contains("after-restart") }
             #expect(await roomB.replication.watermark.contiguous == 3)
+        }
+    }
+
+    @Test("one automatic version and one time-based checkpoint per burst, by the node that wrote its last row")
+    func oneNodePerBurst() async throws {
+        try await Self.withNodes { nodes in
+            let roomA = try await nodes.a.room(for: nodes.project)
+            let roomB = try await nodes.b.room(for: nodes.project)
+            for index in 0..<3 {
+                _ = try await roomA.apply(try Self.addMarker("a\(index)"), by: nodes.editor, origin: "rest")
+                _ = try await roomB.apply(try Self.addMarker("b\(index)"), by: nodes.owner, origin: "rest")
+            }
+            try await Self.waitUntil("both nodes at row 7") {
+                let a = await roomA.replication.watermark.contiguous
+                let b = await roomB.replication.watermark.contiguous
+                return a == 7 && b == 7
+            }
+            #expect(await roomB.writesForTheBurst)
+            #expect(await !roomA.writesForTheBurst)
+            try await Task.sleep(for: .milliseconds(400))  // quiet: both would be due
+            for _ in 0..<3 {
+                await nodes.a.maintain()
+                await nodes.b.maintain()
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let versions = try await nodes.database.versions.list(projectID: nodes.project, limit: 10, offset: 0).items
+            #expect(versions.filter { $0.kind == .auto }.count == 1, "one automatic version for the burst, not one per node")
+            #expect(versions.first?.seq == 7)
+            #expect(try await nodes.database.documents.latestCheckpoint(projectID: nodes.project)?.seq == 7)
+            #expect(await roomA.checkpointSeq == 7, "node A learned of node B's checkpoint")
         }
     }
 
