@@ -139,7 +139,8 @@ struct RedisClientTests {
                 let started = ContinuousClock.now
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                #expect(ContinuousClock.now - started < .seconds(3))
+                // Not a timing test (the machine may be loaded): it must not wait for Redis to come back.
+                #expect(ContinuousClock.now - started < .seconds(20))
             }
             var events = subscriber.events.makeAsyncIterator()
             while let event = await events.next() { _ = event }  // finished
