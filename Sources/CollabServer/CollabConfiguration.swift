@@ -31,6 +31,9 @@ public struct CollabConfiguration: Sendable {
     /// How often an idle WebSocket client is pinged (seconds); one that has not answered the previous ping
     /// is closed with 1001 "Ping timeout".
     public var pingIntervalSeconds: Double = 30
+    /// Awareness states not renewed for this long are dropped (seconds; y-protocols' 30 s). This covers the
+    /// states of another node's clients when that node goes away.
+    public var awarenessTimeoutSeconds: Double = 30
     /// How often the maintenance loop runs (seconds).
     public var maintenanceInterval: Double = 1
     /// Several nodes: how long a gap in the log rows a room has applied may stay open before the room reads

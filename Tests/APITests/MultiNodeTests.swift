@@ -74,7 +74,9 @@ struct MultiNodeTests {
     }
 
     /// Two nodes with a project of two members; `relayOnA: false` makes node A a node that publishes nothing.
-    static func withNodes(relayOnA: Bool = true, _ body: @escaping @Sendable (Nodes) async throws -> Void) async throws {
+    static func withNodes(
+        relayOnA: Bool = true, collab: CollabConfiguration = Self.collab, _ body: @escaping @Sendable (Nodes) async throws -> Void
+    ) async throws {
         try await TestDatabase.withFreshDatabase { database, _ in
             try await TestRedis.with { redis in
                 let redisConfiguration = try RedisConfiguration(url: redis.url)
@@ -205,6 +207,31 @@ struct MultiNodeTests {
             try await Self.waitUntil("user-left on node B's live connection") {
                 liveOnB.liveEvents.contains { $0["type"] as? String == "user-left" }
             }
+        }
+    }
+
+    @Test("another node's awareness states time out like any others when their node stops renewing them")
+    func remoteAwarenessTimesOut() async throws {
+        var collab = Self.collab
+        collab.awarenessTimeoutSeconds = 0.5
+        try await Self.withNodes(collab: collab) { nodes in
+            let roomA = try await nodes.a.room(for: nodes.project)
+            let roomB = try await nodes.b.room(for: nodes.project)
+            let onB = RecordingOutbox()
+            _ = await roomB.connect(nodes.owner, kind: .sync, outbox: onB)
+            let idA = await roomA.connect(nodes.editor, kind: .sync, outbox: RecordingOutbox())
+            let cursor = YAny.object(YObject([("cursor", .object(YObject([("time", .integer(7))])))]))
+            await roomA.receive(ProtocolMessage.awareness(AwarenessUpdate(entries: [.init(clientID: 77, clock: 1, state: cursor)])).encode(), from: idA)
+            try await Self.waitUntil("the cursor on node B") { await roomB.awareness.states[77] != nil }
+            // Node A goes quiet (no renewal, no removal: as if it died). Node B drops the state after the timeout.
+            try await Task.sleep(for: .milliseconds(700))
+            await nodes.b.maintain()
+            #expect(await roomB.awareness.states[77] == nil)
+            #expect(await roomB.replication.remoteAwareness.isEmpty)
+            let removals = onB.protocolMessages.compactMap { message -> AwarenessUpdate.Entry? in
+                if case .awareness(let update) = message { update.entries.first { $0.clientID == 77 && $0.state == nil } } else { nil }
+            }
+            #expect(removals.count == 1, "node B's client is told the cursor is gone")
         }
     }
 

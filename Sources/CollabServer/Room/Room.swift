@@ -60,7 +60,9 @@ public actor Room {
         var logger = dependencies.logger
         logger[metadataKey: "project"] = .string(projectID.uuidString.lowercased())
         self.logger = logger
-        self.awareness = Awareness(clientID: project.doc.clientID, now: Room.nowMillis())
+        self.awareness = Awareness(
+            clientID: project.doc.clientID, now: Room.nowMillis(), outdatedTimeout: UInt64(dependencies.configuration.awarenessTimeoutSeconds * 1000)
+        )
         self.documentBytes = project.doc.encodeStateAsUpdate().count
         let capture = self.capture
         _ = project.doc.onUpdate { update, _ in capture.last = update }
