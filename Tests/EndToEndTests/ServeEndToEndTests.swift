@@ -53,7 +53,7 @@ struct ServeEndToEndTests {
 
     @Test("bad settings are refused at start with the setting's name")
     func badSettings() async throws {
-        for (key, value) in [("EDITBAY_MESSAGES_PER_SECOND", "0"), ("EDITBAY_JWT_SECRET", "short"), ("LOG_LEVEL", "loud")] {
+        for (key, value) in [("EDITBAY_MESSAGES_PER_SECOND", "0"), ("EDITBAY_JWT_SECRET", "short"), ("LOG_LEVEL", "loud"), ("REDIS_URL", "http://cache:6379")] {
             let server = try ServerProcess(arguments: ["serve", "--port", "0", "--data-dir", "/tmp/editbay-never-\(UUID().uuidString)"], environment: [key: value])
             #expect(try await server.waitForExit() != 0)
             #expect(server.log.contains(key) || server.log.contains("EDITBAY_MAX_* / EDITBAY_MESSAGE*"), "\(server.log)")
