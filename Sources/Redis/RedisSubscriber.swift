@@ -170,13 +170,19 @@ public final class RedisSubscriber: Service, Sendable {
     /// Serves one connection until it fails (returns the error) or the subscriber stops (returns nil).
     private func session(_ context: RedisContext) -> RedisError? {
         var announced = false
+        // `.connected` goes out as soon as every wanted subscription is confirmed, before any later message.
+        func announceWhenSubscribed() {
+            guard !announced, state.withLock({ $0.subscribing.isEmpty }) else { return }
+            announced = true
+            continuation.yield(.connected)
+        }
         do {
             while !isStopped {
                 try reconcile(context)
-                while let reply = try context.bufferedReply() { handle(reply) }
-                if !announced, state.withLock({ $0.subscribing.isEmpty }) {
-                    announced = true
-                    continuation.yield(.connected)
+                announceWhenSubscribed()
+                while let reply = try context.bufferedReply() {
+                    handle(reply)
+                    announceWhenSubscribed()
                 }
                 var entries = [
                     pollfd(fd: context.fileDescriptor, events: Int16(POLLIN), revents: 0),
