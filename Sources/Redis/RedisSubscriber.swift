@@ -2,6 +2,7 @@ import Logging
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import CHiredis  // pollfd: Clang attributes <poll.h> to the first module that includes it
 
 #if canImport(Glibc)
 import Glibc

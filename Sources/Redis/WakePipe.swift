@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CHiredis  // pollfd: Clang attributes <poll.h> to the first module that includes it
 
 /// A pipe that wakes a thread blocked in `poll`: written from any thread, drained by the one that polls.
 final class WakePipe: Sendable {
