@@ -45,11 +45,29 @@ extension Room {
         relayAwareness(update)
     }
 
+    /// Renews the awareness entries of JSON clients once they are half their timeout old, as a y-protocols
+    /// client renews its own state: without it, Yjs clients (and this room) would drop a JSON user who kept
+    /// still for the timeout.
+    func renewLiveAwareness() {
+        let now = Room.nowMillis()
+        var renewed: [UInt64] = []
+        for client in connections.values.compactMap(\.liveAwarenessClient) {
+            guard let state = awareness.states[client], let meta = awareness.meta[client],
+                now >= meta.lastUpdated + awareness.outdatedTimeout / 2
+            else { continue }
+            _ = awareness.apply(AwarenessUpdate(entries: [.init(clientID: client, clock: meta.clock + 1, state: state)]), now: now)
+            renewed.append(client)
+        }
+        if !renewed.isEmpty { broadcastAwareness(renewed, except: nil) }
+    }
+
     /// Drops awareness states not renewed for 30 seconds (y-protocols' timeout).
+    /// The server's own entry (job progress) is renewed at half the timeout and sent to the clients, which
+    /// would otherwise drop it.
     func expireAwareness() {
-        let (_, removed) = awareness.checkTimeouts(now: Room.nowMillis())
-        guard !removed.removed.isEmpty else { return }
+        let (renewed, removed) = awareness.checkTimeouts(now: Room.nowMillis())
         for client in removed.removed { awarenessOwners[client] = nil }
-        broadcastAwareness(removed.removed, except: nil)
+        let changed = renewed.all + removed.removed
+        if !changed.isEmpty { broadcastAwareness(changed, except: nil) }
     }
 }

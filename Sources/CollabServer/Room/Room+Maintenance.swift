@@ -19,6 +19,7 @@ extension Room {
     func maintain(now: ContinuousClock.Instant) async -> Bool {
         if isBroken { return true }
         await catchUpIfBehind(now: now)
+        renewLiveAwareness()
         expireAwareness()
         let configuration = dependencies.configuration
         // With several nodes, the node that wrote the burst's last row takes its checkpoint and version.
