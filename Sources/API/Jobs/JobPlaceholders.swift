@@ -9,8 +9,12 @@ import Timeline
 /// is the job's, with status `pending` and no media. Yjs clients see a job's state there. When the job lands,
 /// its asset replaces the placeholder; when it fails the placeholder turns `failed` (and back to `pending`
 /// on retry); when it is cancelled, or ends without landing, the placeholder goes away (nothing lands).
+///
+/// With several server nodes, each hears every job change; the first to claim a status
+/// (``JobRepository/claimPlaceholderFollow(jobID:status:)``) is the one that edits the placeholder.
 struct JobPlaceholders: Sendable {
     let registry: RoomRegistry
+    let database: Database
     let logger: Logger
 
     /// The kind of asset a job of `kind` makes (nil for kinds that make none).
@@ -54,6 +58,7 @@ struct JobPlaceholders: Sendable {
         guard let projectID = job.projectID else { return }
         let id = job.id.apiString
         do {
+            guard try await database.jobs.claimPlaceholderFollow(jobID: job.id, status: job.status.rawValue) else { return }
             let room = try await registry.room(for: projectID)
             guard let asset = try await room.view().assets.first(where: { $0.id == id }), Self.isPlaceholder(asset) else { return }
             let operation: EditOperation

@@ -56,7 +56,7 @@ public struct JobRuntime: Sendable {
         )
         queue = JobQueue(database: database, kinds: kinds.kinds)
         landing = RoomLanding(registry: registry, database: database, logger: logger)
-        placeholders = JobPlaceholders(registry: registry, logger: logger)
+        placeholders = JobPlaceholders(registry: registry, database: database, logger: logger)
         webhooks = providers.replicateWebhooks
     }
 

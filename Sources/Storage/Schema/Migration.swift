@@ -20,5 +20,5 @@ public struct Migration: Sendable, Hashable {
 
 extension Migration {
     /// Every migration this binary knows, in order.
-    public static let all: [Migration] = [.initialSchema, .jobs, .queuePlans]
+    public static let all: [Migration] = [.initialSchema, .jobs, .queuePlans, .placeholderFollows]
 }
