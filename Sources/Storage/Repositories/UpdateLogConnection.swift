@@ -1,12 +1,13 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// The update log's own connection: the group commit's appends go straight to it, with the append statement
 /// prepared on it, instead of leasing a pooled connection (and arming and cancelling the pool's timers) on
 /// every commit.
 ///
-/// It opens on first use and again after it broke; a failed statement on a healthy connection leaves it
-/// open. Callers append one batch at a time (the group committer's leader).
+/// It opens on first use, and again after any failed append. Callers append one batch at a time (the group
+/// committer's leader).
 public actor UpdateLogConnection {
     private let database: Database
     private var connection: PostgresConnection?
@@ -25,9 +26,19 @@ public actor UpdateLogConnection {
             self.connection = connection
         }
         do {
-            return try await database.documents.append(updates, on: connection)
+            // On the connection's event loop, "still open" and handing the statement to the connection happen
+            // without the channel closing in between. Off the loop, a statement sent just as the server ends
+            // the session can be dropped with the channel and its answer never come: the append would hang.
+            return try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
+                guard !connection.isClosed else { throw UpdateLogConnectionClosed() }
+                return try await database.documents.append(updates, on: connection)
+            }
         } catch {
-            if connection.isClosed, self.connection === connection { self.connection = nil }
+            // After a failed append the connection is not trusted again: a server that ended the session
+            // answers with a FATAL error while the socket may still look open for a moment, and the next
+            // append would go to the dead connection. Appends fail rarely; opening a new one is cheap.
+            if self.connection === connection { self.connection = nil }
+            try? await connection.close()
             throw error
         }
     }
@@ -44,5 +55,24 @@ public actor UpdateLogConnection {
         let open = connection
         connection = nil
         try? await open?.close()
+    }
+}
+
+/// The log's connection was found closed as an append was about to be sent (the next append opens a new one).
+struct UpdateLogConnectionClosed: Error, CustomStringConvertible {
+    var description: String { "the update log's connection to PostgreSQL closed" }
+}
+
+/// Runs tasks that prefer it on one NIO event loop.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let eventLoop: any EventLoop
+
+    init(_ eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        eventLoop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
