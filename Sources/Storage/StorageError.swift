@@ -13,6 +13,7 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
             case uniqueViolation = "UNIQUE_VIOLATION"
             case notFound = "NOT_FOUND"
             case commandFailed = "COMMAND_FAILED"
+            case connectionClosed = "CONNECTION_CLOSED"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -31,6 +32,8 @@ public struct StorageError: Error, CustomStringConvertible, Sendable {
         public static let notFound = Code(.notFound)
         /// A helper command could not be started.
         public static let commandFailed = Code(.commandFailed)
+        /// The connection to PostgreSQL closed (the server ended the session or went away); retry.
+        public static let connectionClosed = Code(.connectionClosed)
 
         public var description: String { base.rawValue }
     }

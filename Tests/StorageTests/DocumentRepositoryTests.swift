@@ -14,17 +14,19 @@ struct DocumentRepositoryTests {
             func update(_ project: UUID, _ byte: UInt8) -> DocumentRepository.NewUpdate {
                 .init(projectID: project, payload: [byte], authorID: user.id, clientID: UInt64(byte), origin: "sync")
             }
-            let seqs = try await database.documents.append([
+            let log = UpdateLogConnection(database: database)
+            let seqs = try await log.append([
                 update(first.id, 1), update(second.id, 2), update(first.id, 3), update(first.id, 4), update(second.id, 5),
             ])
             #expect(seqs == [1, 1, 2, 3, 2])
-            let more = try await database.documents.append([update(second.id, 6), update(first.id, 7)])
+            let more = try await log.append([update(second.id, 6), update(first.id, 7)])
+            await log.close()
             #expect(more == [3, 4])
 
-            let log = try await database.documents.updates(projectID: first.id, after: 0)
-            #expect(log.map(\.seq) == [1, 2, 3, 4])
-            #expect(log.map(\.payload) == [[1], [3], [4], [7]])
-            #expect(log.allSatisfy { $0.authorID == user.id && $0.origin == "sync" })
+            let rows = try await database.documents.updates(projectID: first.id, after: 0)
+            #expect(rows.map(\.seq) == [1, 2, 3, 4])
+            #expect(rows.map(\.payload) == [[1], [3], [4], [7]])
+            #expect(rows.allSatisfy { $0.authorID == user.id && $0.origin == "sync" })
             #expect(try await database.documents.lastSeq(projectID: second.id) == 3)
             #expect(try await database.documents.history(projectID: second.id, before: nil, limit: 2).map(\.seq) == [3, 2])
 

@@ -38,7 +38,7 @@ final class RedisRoomRelay: RoomRelay, Service {
         publisher.publish(message, to: Self.channel(projectID))
     }
 
-    /// True once both connections are up (for tests and health reporting).
+    /// True once both connections are up (tests wait for it).
     var isConnected: Bool { publisher.isConnected && subscriber.isConnected }
 
     func run() async throws {

@@ -19,18 +19,4 @@ extension DocumentRepository {
         }
         return heads
     }
-
-    /// Runs an append again when another node numbered a row of the same project alike: both statements read
-    /// the same last `seq`, and the primary key refuses the later one (SQLSTATE 23505) once the first commits.
-    /// Nothing of the refused statement was written, and run again it numbers after the other node's rows.
-    static func retryingNumberClashes<Result>(_ append: () async throws -> Result) async throws -> Result {
-        var clashes = 0
-        while true {
-            do {
-                return try await append()
-            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" && clashes < 50 {
-                clashes += 1
-            }
-        }
-    }
 }

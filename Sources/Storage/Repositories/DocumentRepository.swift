@@ -44,27 +44,24 @@ public struct DocumentRepository: Sendable {
     }
 
     /// Appends `updates` (possibly of several projects) in ONE statement, one commit for all: the group
-    /// commit of the persistence pipeline. Returns each update's `seq`, in the order given.
+    /// commit of the persistence pipeline, on the connection of the log's writer (``UpdateLogConnection``,
+    /// outside the pool). Returns each update's `seq`, in the order given.
     ///
     /// One round trip: the statement numbers each project's new rows after its current last `seq`,
     /// inserts them and touches the projects' `updated_at`. One node's `GroupCommitter` writes one batch at a
-    /// time; when several nodes append to one project at once, the primary key refuses the later statement
-    /// instead of numbering two updates alike, and it is run again (``retryingNumberClashes(_:)``).
-    public func append(_ updates: [NewUpdate]) async throws -> [Int64] {
-        guard !updates.isEmpty else { return [] }
-        return try await Self.retryingNumberClashes {
-            let rows = try await database.client.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
-            return try await Self.seqs(of: updates, from: rows)
-        }
-    }
-
-    /// ``append(_:)`` on a connection of the caller's (the group committer's own, which skips the pool's
-    /// lease and release on every commit).
+    /// time; when several nodes append to one project at once, both statements read the same last `seq` and
+    /// the primary key refuses the later one (SQLSTATE 23505) once the first commits. Nothing of the refused
+    /// statement was written, so it is run again and numbers after the other node's rows.
     public func append(_ updates: [NewUpdate], on connection: PostgresConnection) async throws -> [Int64] {
         guard !updates.isEmpty else { return [] }
-        return try await Self.retryingNumberClashes {
-            let rows = try await connection.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
-            return try await Self.seqs(of: updates, from: rows)
+        var clashes = 0
+        while true {
+            do {
+                let rows = try await connection.execute(DocumentStatements.Append(updates: updates), logger: database.logger)
+                return try await Self.seqs(of: updates, from: rows)
+            } catch let error as PSQLError where error.isUniqueViolation && clashes < 50 {
+                clashes += 1
+            }
         }
     }
 

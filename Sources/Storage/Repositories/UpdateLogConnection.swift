@@ -16,7 +16,7 @@ public actor UpdateLogConnection {
         self.database = database
     }
 
-    /// ``DocumentRepository/append(_:)`` over this connection.
+    /// ``DocumentRepository/append(_:on:)`` over this connection.
     public func append(_ updates: [DocumentRepository.NewUpdate]) async throws -> [Int64] {
         let connection: PostgresConnection
         if let open = self.connection, !open.isClosed {
@@ -30,7 +30,7 @@ public actor UpdateLogConnection {
             // without the channel closing in between. Off the loop, a statement sent just as the server ends
             // the session can be dropped with the channel and its answer never come: the append would hang.
             return try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.eventLoop)) {
-                guard !connection.isClosed else { throw UpdateLogConnectionClosed() }
+                guard !connection.isClosed else { throw StorageError(.connectionClosed, "the update log's connection to PostgreSQL closed") }
                 return try await database.documents.append(updates, on: connection)
             }
         } catch {
@@ -56,11 +56,6 @@ public actor UpdateLogConnection {
         connection = nil
         try? await open?.close()
     }
-}
-
-/// The log's connection was found closed as an append was about to be sent (the next append opens a new one).
-struct UpdateLogConnectionClosed: Error, CustomStringConvertible {
-    var description: String { "the update log's connection to PostgreSQL closed" }
 }
 
 /// Runs tasks that prefer it on one NIO event loop.
